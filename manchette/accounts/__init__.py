@@ -1,0 +1,1 @@
+"""Accounts: the project's custom user model (AUTH_USER_MODEL)."""

@@ -1,0 +1,1 @@
+"""API: the django-ninja JSON API."""

@@ -1,0 +1,1 @@
+"""Comments: a reusable, threaded comment app (imports nothing else from manchette)."""

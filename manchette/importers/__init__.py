@@ -1,0 +1,1 @@
+"""Importers: bring content in from other systems (WordPress WXR)."""

@@ -1,0 +1,1 @@
+"""Moderation: the Django side of the moderation engine (decisions, queue, checks)."""

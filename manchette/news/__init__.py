@@ -1,0 +1,1 @@
+"""News: Wagtail pages (home, sections, articles), snippets, feeds and sitemaps."""

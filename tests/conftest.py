@@ -1,0 +1,1 @@
+"""The only conftest: shared fixtures for the whole suite."""
