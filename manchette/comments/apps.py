@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class CommentsConfig(AppConfig):
     name = "manchette.comments"
     label = "comments"
-    verbose_name = _("Commentaires")
+    verbose_name = _("Comments")

@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class ImportersConfig(AppConfig):
     name = "manchette.importers"
     label = "importers"
-    verbose_name = _("Imports")
+    verbose_name = _("Importers")

@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class ModerationConfig(AppConfig):
     name = "manchette.moderation"
     label = "moderation"
-    verbose_name = _("Modération")
+    verbose_name = _("Moderation")

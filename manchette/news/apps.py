@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class NewsConfig(AppConfig):
     name = "manchette.news"
     label = "news"
-    verbose_name = _("Actualités")
+    verbose_name = _("News")

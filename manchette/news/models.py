@@ -6,9 +6,9 @@ from wagtail.images.models import AbstractImage, AbstractRendition, Image
 class NewsImage(AbstractImage):
     """An image with the caption and credit a newsroom prints under it."""
 
-    caption = models.CharField(_("légende"), max_length=500, blank=True)
+    caption = models.CharField(_("caption"), max_length=500, blank=True)
     credit = models.CharField(
-        _("crédit"), max_length=255, blank=True, help_text=_("Par ex. « Photo DR ».")
+        _("credit"), max_length=255, blank=True, help_text=_("E.g. “Photo DR”.")
     )
 
     admin_form_fields = (*Image.admin_form_fields, "caption", "credit")
