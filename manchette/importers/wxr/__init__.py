@@ -1,0 +1,1 @@
+"""WordPress eXtended RSS: streaming parser and loader."""
