@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/manchette_test
 
-.PHONY: help install run test lint types contracts check pytest test-sqlite test-pg test-browser test-load messages demo clean
+.PHONY: help install run test lint types contracts check pytest test-sqlite test-pg test-browser test-load messages demo clean serve-prod bench
 
 help:
 	@echo "make run   - set up everything and serve the demo newsroom on http://127.0.0.1:8000"
@@ -56,9 +56,18 @@ test-sqlite: $(STAMP) messages
 	$(VENV)/bin/coverage run -m pytest -m "not slow"; rc=$$?; [ $$rc -eq 0 ] || exit $$rc
 	$(VENV)/bin/coverage report
 
+# pytest-django creates (and drops) test_<name> on the server in PG_TEST_URL.
 test-pg: $(STAMP) messages
 	@scripts/ensure-services
 	DATABASE_URL=$(PG_TEST_URL) $(VENV)/bin/pytest -m "not slow and not browser" -q -p no:randomly
+
+# Production profile on 127.0.0.1:8000: PostgreSQL, Redis, gunicorn, task worker.
+serve-prod: $(STAMP) messages
+	scripts/serve-prod
+
+# Page and comment benchmarks against the production profile (docs/performance.md).
+bench: $(STAMP) messages
+	$(PY) bench/pages.py
 
 test-load: $(STAMP) messages
 	$(VENV)/bin/pytest -m slow

@@ -25,3 +25,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# No collectstatic in tests: WhiteNoise must not scan (and warn about) STATIC_ROOT.
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,51 @@
+"""gunicorn settings for the production profile.
+
+Use: ``gunicorn -c python:manchette.gunicorn_conf``.
+
+Environment knobs (all optional): ``BIND`` (default ``127.0.0.1:8000``),
+``WEB_CONCURRENCY`` (workers, default ``2 * cores + 1``), ``GUNICORN_THREADS``
+(default 1: sync workers; raise it for slow clients without a proxy in front),
+``GUNICORN_TIMEOUT`` (seconds, default 30), ``GUNICORN_MAX_REQUESTS`` (recycle a
+worker after this many requests, default 5000; 0 disables), ``GUNICORN_PIDFILE``,
+``GUNICORN_ACCESSLOG`` (``-`` for stderr, default off: the proxy logs requests).
+"""
+
+import os
+from typing import Any, cast
+
+wsgi_app = "manchette.wsgi:application"
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+# Django pages are CPU-bound: 2 x cores + 1 sync workers keeps every core busy
+# while one worker waits on PostgreSQL or Redis.
+workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1) + 1)))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+worker_class = "gthread" if threads > 1 else "sync"
+# Import Django and the URLconf once in the master: workers fork with it loaded
+# (faster start, shared memory pages).
+preload_app = True
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+max_requests_jitter = max_requests // 10
+pidfile = os.environ.get("GUNICORN_PIDFILE") or None
+accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+proc_name = "manchette"
+# No runtime control socket: several instances (bench, serve-prod) may run at once.
+control_socket_disable = True
+
+
+def when_ready(server: Any) -> None:
+    """Close what the preloaded master may have opened before workers fork.
+
+    A connection pool or socket opened during import would otherwise be
+    shared by every worker. Runs once in the master, after preload.
+    """
+    from django.db import connections  # Django is set up by now
+
+    for conn in connections.all(initialized_only=True):
+        conn.close()
+        if conn.alias in getattr(type(conn), "_connection_pools", {}):
+            cast("Any", conn).close_pool()  # PostgreSQL psycopg_pool
