@@ -94,6 +94,23 @@ _tasks_backend: dict[str, Any] = {
 }
 TASKS = {"default": _tasks_backend}
 
+# --- CDN / reverse proxy purging (wagtail.contrib.frontend_cache): pages are
+# purged on publish/unpublish by Wagtail, and on comment changes by
+# manchette.ops.caching. Nothing is configured when neither variable is set.
+WAGTAILFRONTENDCACHE: dict[str, dict[str, Any]] = {}
+if os.environ.get("FRONTEND_CACHE_PURGE_URL"):
+    WAGTAILFRONTENDCACHE["proxy"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": os.environ["FRONTEND_CACHE_PURGE_URL"],
+    }
+if os.environ.get("CLOUDFLARE_ZONEID"):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "ZONEID": os.environ["CLOUDFLARE_ZONEID"],
+        "BEARER_TOKEN": env_str("CLOUDFLARE_BEARER_TOKEN"),
+    }
+WAGTAILFRONTENDCACHE_LANGUAGES = [code for code, _name in LANGUAGES]
+
 # --- Static files: hashed and pre-compressed, served by WhiteNoise.
 STORAGES["staticfiles"] = {
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
