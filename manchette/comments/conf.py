@@ -1,0 +1,62 @@
+"""Lazy, typed access to the ``COMMENTS_*`` settings.
+
+Settings are read on first use, never at import time, and the cache is cleared
+whenever a ``COMMENTS_*`` setting changes (``override_settings`` in tests), the way
+``wagtail.coreutils`` resets its caches on ``setting_changed``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from typing import Any
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+PREFIX = "COMMENTS_"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CommentsSettings:
+    """Every ``COMMENTS_*`` setting with its default (see docs/settings.md)."""
+
+    MODEL: str = "comments.Comment"
+    FORM: str = "manchette.comments.forms.CommentForm"
+    MAX_DEPTH: int = 5
+    MAX_LENGTH: int = 5000
+    MIN_LENGTH: int = 2
+    NAME_MAX_LENGTH: int = 80
+    HOLD_LINKS: int = 2
+    DUPLICATE_SECONDS: int = 60
+    FLOOD_SECONDS: int = 15
+    MIN_SUBMIT_SECONDS: int = 3
+    MAX_FORM_AGE_SECONDS: int = 2 * 60 * 60
+    PER_PAGE: int = 50
+    IP_RETENTION_DAYS: int = 30
+    USER_AGENT_MAX_LENGTH: int = 255
+    COOKIE_NAME: str = "comment_author"
+    COOKIE_MAX_AGE: int = 365 * 24 * 60 * 60
+    OWN_COMMENTS_LIMIT: int = 50
+
+
+_FIELDS = frozenset(f.name for f in dataclasses.fields(CommentsSettings))
+
+
+@functools.cache
+def comments_settings() -> CommentsSettings:
+    """Return the current ``COMMENTS_*`` settings, read lazily and cached."""
+    values: dict[str, Any] = {
+        name: getattr(settings, PREFIX + name)
+        for name in _FIELDS
+        if hasattr(settings, PREFIX + name)
+    }
+    return CommentsSettings(**values)
+
+
+@receiver(setting_changed)
+def _reset_comments_settings(*, setting: str, **kwargs: Any) -> None:
+    """Forget cached values when a ``COMMENTS_*`` setting changes."""
+    if setting.startswith(PREFIX):
+        comments_settings.cache_clear()

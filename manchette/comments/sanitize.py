@@ -1,0 +1,142 @@
+"""Input normalisation and output sanitising for comment text.
+
+Comments are stored as plain text. On the way in, :func:`clean_text`,
+:func:`clean_name` and :func:`clean_url` strip what must never be stored (NUL
+bytes, control characters, bidirectional override and isolate characters). On the
+way out, :func:`render_body` escapes the text, builds paragraphs, turns http(s)
+URLs into links and passes the result through an nh3 allow-list, so the output is
+safe even if a row was written by a path that skipped the input cleaning.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+import nh3
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+LINK_REL = "nofollow ugc noopener"
+ALLOWED_TAGS = frozenset({"p", "br", "a"})
+ALLOWED_ATTRIBUTES = {"a": {"href"}}
+ALLOWED_SCHEMES = frozenset({"http", "https"})
+
+# Embedding, override (U+202A-U+202E) and isolate (U+2066-U+2069) controls can
+# reorder the text around them ("Trojan Source"); the page gives each comment its
+# own direction with dir="auto" and <bdi> instead.
+BIDI_CONTROLS = frozenset(
+    chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+_URL_RE = re.compile(r"\bhttps?://[^\s<>\"']+", re.IGNORECASE)
+_LINK_COUNT_RE = re.compile(r"\bhttps?://|\bwww\.", re.IGNORECASE)
+_TRAILING_PUNCTUATION = ".,;:!?)]}»’\"'"
+_BLANK_LINES_RE = re.compile(r"\n{3,}")
+_SPACES_RE = re.compile(r"\s+")
+
+
+def _drop_unsafe(char: str, *, keep_newlines: bool) -> str:
+    if char in BIDI_CONTROLS:
+        return ""
+    if char == "\n" and keep_newlines:
+        return char
+    if char == "\t":
+        return " "
+    category = unicodedata.category(char)
+    if category == "Cc":
+        return " " if char in "\n\r\v\f\x85" else ""
+    if char in "\u2028\u2029":
+        return "\n" if keep_newlines else " "
+    return char
+
+
+def clean_text(value: str) -> str:
+    """Return ``value`` normalised for storage as a comment body.
+
+    NFC-normalises, turns CRLF and CR into LF, drops NUL bytes, other control
+    characters and bidi override/isolate characters, trims trailing spaces on
+    each line and collapses runs of blank lines. The length limits apply to the
+    result (counted in characters, not bytes).
+    """
+    text = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(_drop_unsafe(c, keep_newlines=True) for c in text)
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return _BLANK_LINES_RE.sub("\n\n", text).strip()
+
+
+def clean_name(value: str) -> str:
+    """Return ``value`` as a single-line display name (same character rules)."""
+    text = unicodedata.normalize("NFC", value)
+    text = "".join(_drop_unsafe(c, keep_newlines=False) for c in text)
+    return _SPACES_RE.sub(" ", text).strip()
+
+
+def clean_url(value: str) -> str:
+    """Return a validated http(s) URL, or ``""`` for an empty value.
+
+    A bare host such as ``example.org`` gets ``https://``. Raise
+    ``ValidationError`` for any other scheme (``javascript:``, ``data:``…) or a
+    malformed address.
+    """
+    url = clean_name(value)
+    if not url:
+        return ""
+    if "://" not in url and ":" not in url.split("/", 1)[0]:
+        url = "https://" + url
+    if urlsplit(url).scheme.lower() not in ALLOWED_SCHEMES:
+        raise ValidationError(
+            _("Enter a web address starting with http:// or https://."),
+            code="url_scheme",
+        )
+    URLValidator(schemes=sorted(ALLOWED_SCHEMES))(url)
+    return url
+
+
+def count_links(text: str) -> int:
+    """Return how many web addresses (``http(s)://`` or ``www.``) ``text`` holds."""
+    return len(_LINK_COUNT_RE.findall(text))
+
+
+def _linkify(text: str) -> str:
+    """Escape ``text`` and wrap each http(s) URL in a link."""
+    parts: list[str] = []
+    position = 0
+    for match in _URL_RE.finditer(text):
+        url = match.group(0).rstrip(_TRAILING_PUNCTUATION)
+        parts.append(escape(text[position : match.start()]))
+        parts.append(f'<a href="{escape(url)}">{escape(url)}</a>')
+        position = match.start() + len(url)
+    parts.append(escape(text[position:]))
+    return "".join(parts)
+
+
+def sanitize_html(html: str) -> str:
+    """Return ``html`` restricted to paragraphs, line breaks and http(s) links."""
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(ALLOWED_SCHEMES),
+        link_rel=LINK_REL,
+        clean_content_tags={"script", "style"},
+        strip_comments=True,
+    )
+
+
+def render_body(text: str) -> SafeString:
+    """Return the HTML for a stored plain-text body.
+
+    Blank lines separate paragraphs, single newlines become ``<br>``, http(s)
+    URLs become ``rel="nofollow ugc noopener"`` links, and nh3 sanitises the
+    result. Any markup typed by the author is shown as text.
+    """
+    text = clean_text(text)
+    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    html = "".join(
+        "<p>" + _linkify(p).replace("\n", "<br>") + "</p>" for p in paragraphs
+    )
+    return mark_safe(sanitize_html(html))  # noqa: S308 - nh3 output

@@ -1,0 +1,35 @@
+"""Signals sent by the comments app (and only by it).
+
+Receivers are connected by the apps that listen, in their ``AppConfig.ready()``;
+this app connects none. Each signal lists the keyword arguments it sends.
+"""
+
+from django.dispatch import Signal
+
+#: Sent by ``services.comment_submit`` right after a new comment is stored with
+#: status ``pending``, inside the submitting transaction. Receivers (the
+#: moderation app) decide whether it stays pending or changes status, by calling
+#: ``services.comment_set_status``. Receivers are called with ``send_robust``: an
+#: exception is logged, every write made by the receivers is rolled back and the
+#: comment stays pending. Not sent for duplicates.
+#:
+#: Arguments:
+#:   ``sender``  -- the comment model class.
+#:   ``comment`` -- the stored comment instance (``status == "pending"``).
+#:   ``request`` -- the ``HttpRequest`` that posted it, or ``None`` (imports,
+#:                  API clients, management commands).
+comment_submitted = Signal()
+
+#: Sent by ``services.comment_set_status`` (and the helpers built on it) after a
+#: comment's status changed and was saved, inside the same transaction. Not sent
+#: when the new status equals the old one.
+#:
+#: Arguments:
+#:   ``sender``     -- the comment model class.
+#:   ``comment``    -- the comment instance, already saved with the new status.
+#:   ``old_status`` -- the previous status value (``str``).
+#:   ``new_status`` -- the new status value (``str``).
+#:   ``actor``      -- the user who made the change, or ``None`` for automatic
+#:                     decisions (the moderation engine, commands).
+#:   ``reason``     -- a free-text reason (``str``, may be empty).
+comment_status_changed = Signal()

@@ -1,0 +1,123 @@
+"""Per-browser state for the comment pages: own comments, notices, author cookie.
+
+Kept apart from the views so the template tags and the views share it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from manchette.comments.conf import comments_settings
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+    from django.http import HttpRequest, HttpResponse
+
+OWN_SESSION_KEY = "comments_own"
+NOTICE_SESSION_KEY = "comments_notice"
+COOKIE_SIGNING_NAMESPACE = "manchette.comments.author"
+
+
+def own_comment_ids(request: HttpRequest | None) -> frozenset[int]:
+    """Return the ids of comments posted from this browser (kept in the session)."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return frozenset()
+    raw = session.get(OWN_SESSION_KEY, [])
+    return frozenset(i for i in raw if isinstance(i, int))
+
+
+def remember_own_comment(request: HttpRequest, comment_id: int) -> None:
+    """Record that this browser posted ``comment_id`` (the latest ones are kept)."""
+    limit = comments_settings().OWN_COMMENTS_LIMIT
+    ids = [i for i in request.session.get(OWN_SESSION_KEY, []) if i != comment_id]
+    ids.append(comment_id)
+    request.session[OWN_SESSION_KEY] = ids[-limit:]
+
+
+def set_notice(request: HttpRequest, *, comment_id: int, held: bool) -> None:
+    """Leave a one-time notice for the page the author is redirected to."""
+    request.session[NOTICE_SESSION_KEY] = {"id": comment_id, "held": held}
+
+
+def pop_notice(request: HttpRequest | None) -> dict[str, Any] | None:
+    """Return and forget the pending notice, if any."""
+    session = getattr(request, "session", None)
+    if session is None or NOTICE_SESSION_KEY not in session:
+        return None
+    notice: dict[str, Any] = session.pop(NOTICE_SESSION_KEY)
+    return notice
+
+
+def read_author_cookie(request: HttpRequest | None) -> dict[str, str]:
+    """Return the remembered ``author_name``/``author_email``/``author_url``."""
+    if request is None:
+        return {}
+    raw = request.get_signed_cookie(
+        comments_settings().COOKIE_NAME, default=None, salt=COOKIE_SIGNING_NAMESPACE
+    )
+    if not raw:
+        return {}
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    keys = ("author_name", "author_email", "author_url")
+    return {k: str(data[k]) for k in keys if isinstance(data.get(k), str)}
+
+
+def update_author_cookie(
+    request: HttpRequest,
+    response: HttpResponse,
+    *,
+    remember: bool,
+    data: dict[str, Any],
+) -> None:
+    """Remember the author's name, email and website only if they ticked the box.
+
+    The cookie is signed, HTTP-only and ``SameSite=Lax``; unticking the box
+    deletes it.
+    """
+    conf = comments_settings()
+    if not remember:
+        if conf.COOKIE_NAME in request.COOKIES:
+            response.delete_cookie(conf.COOKIE_NAME, samesite="Lax")
+        return
+    value = json.dumps(
+        {k: data.get(k, "") for k in ("author_name", "author_email", "author_url")}
+    )
+    response.set_signed_cookie(
+        conf.COOKIE_NAME,
+        value,
+        salt=COOKIE_SIGNING_NAMESPACE,
+        max_age=conf.COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """Return the client address (``REMOTE_ADDR``; set it from a trusted proxy)."""
+    address: str | None = request.META.get("REMOTE_ADDR")
+    return address
+
+
+def target_url(target: Model | Any, request: HttpRequest | None = None) -> str:
+    """Return the URL of the page showing ``target``'s comments.
+
+    Uses Wagtail's ``get_url(request)`` when present, then ``get_absolute_url()``;
+    ``"/"`` when the target has neither.
+    """
+    get_url = getattr(target, "get_url", None)
+    if get_url is not None:
+        url = get_url(request=request)
+        if url:
+            return str(url)
+    get_absolute_url = getattr(target, "get_absolute_url", None)
+    if get_absolute_url is not None:
+        return str(get_absolute_url())
+    return "/"

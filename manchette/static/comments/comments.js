@@ -1,0 +1,108 @@
+/* Progressive enhancement for the comment form: post in place with fetch().
+ * Without this file the form posts normally and the server redirects back.
+ * Loaded as an external file (the Content-Security-Policy forbids inline code). */
+(function () {
+  "use strict";
+
+  function init(section) {
+    var form = section.querySelector("[data-comment-form]");
+    if (!form || !window.fetch || !window.FormData) {
+      return;
+    }
+    var status = form.querySelector("[data-comment-status]");
+    var list = section.querySelector("[data-comment-list]");
+    var parentField = form.querySelector("input[name='parent']");
+    var heading = section.querySelector("[data-reply-heading]");
+    var cancel = section.querySelector("[data-cancel-reply]");
+    var respond = section.querySelector("#respond");
+    var defaultHeading = heading ? heading.textContent : "";
+    var respondHome = respond ? respond.parentNode : null;
+    var respondNext = respond ? respond.nextSibling : null;
+
+    function say(message, isError) {
+      if (!status) { return; }
+      status.textContent = message;
+      status.classList.toggle("is-error", !!isError);
+    }
+
+    function resetReply() {
+      if (parentField) { parentField.value = ""; }
+      if (heading) { heading.textContent = defaultHeading; }
+      if (cancel) { cancel.hidden = true; }
+      if (respond && respondHome) { respondHome.insertBefore(respond, respondNext); }
+    }
+
+    section.addEventListener("click", function (event) {
+      var link = event.target.closest("[data-reply-to]");
+      if (link && parentField && respond) {
+        event.preventDefault();
+        parentField.value = link.getAttribute("data-reply-to");
+        link.closest("li").appendChild(respond);
+        if (cancel) { cancel.hidden = false; }
+        var area = form.querySelector("textarea");
+        if (area) { area.focus(); }
+        return;
+      }
+      if (event.target.closest("[data-cancel-reply]")) {
+        event.preventDefault();
+        resetReply();
+      }
+    });
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var button = form.querySelector("[type='submit']");
+      if (button) { button.disabled = true; }
+      fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        credentials: "same-origin",
+        headers: { "Accept": "application/json", "X-Requested-With": "fetch" }
+      }).then(function (response) {
+        return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+      }).then(function (result) {
+        var data = result.data;
+        if (!result.ok || !data.ok) {
+          var details = [];
+          Object.keys(data.errors || {}).forEach(function (name) {
+            details = details.concat(data.errors[name]);
+          });
+          say([data.message].concat(details).join(" "), true);
+          return;
+        }
+        var holder = document.createElement("template");
+        holder.innerHTML = data.html.trim();
+        var item = holder.content.firstElementChild;
+        var target = list;
+        if (data.parent) {
+          var parentItem = document.getElementById("comment-" + data.parent);
+          if (parentItem) {
+            target = parentItem.querySelector(":scope > ol.children");
+            if (!target) {
+              target = document.createElement("ol");
+              target.className = "children";
+              parentItem.appendChild(target);
+            }
+          }
+        }
+        if (item && target && !document.getElementById(item.id)) {
+          target.appendChild(item);
+        }
+        if (data.token) {
+          var token = form.querySelector("[data-security-token]");
+          if (token) { token.value = data.token; }
+        }
+        var area = form.querySelector("textarea");
+        if (area) { area.value = ""; }
+        resetReply();
+        say(data.message, false);
+      }).catch(function () {
+        form.submit();
+      }).finally(function () {
+        if (button) { button.disabled = false; }
+      });
+    });
+  }
+
+  document.querySelectorAll("[data-comments]").forEach(init);
+})();
