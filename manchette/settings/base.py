@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "manchette.moderation",
     "manchette.api",
     "manchette.importers",
+    "manchette.ops",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",

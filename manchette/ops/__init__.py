@@ -1,0 +1,1 @@
+"""Operations: page caching, health, benchmark seeding (project-level glue)."""
