@@ -1,3 +1,5 @@
+from typing import override
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,3 +9,18 @@ class OpsConfig(AppConfig):
     label = "ops"
     verbose_name = _("Operations")
     default_auto_field = "django.db.models.BigAutoField"
+
+    @override
+    def ready(self) -> None:
+        from wagtail.signals import page_published, page_unpublished
+
+        from manchette.comments.signals import comment_status_changed
+        from manchette.ops import caching
+
+        page_published.connect(caching.on_page_changed, dispatch_uid="ops-cache-pub")
+        page_unpublished.connect(
+            caching.on_page_changed, dispatch_uid="ops-cache-unpub"
+        )
+        comment_status_changed.connect(
+            caching.on_comment_status_changed, dispatch_uid="ops-cache-comment"
+        )

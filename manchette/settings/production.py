@@ -86,6 +86,19 @@ if REDIS_URL:
     CACHES = {"default": _redis_cache}
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 
+# --- Anonymous article pages served from the cache (manchette.ops.caching).
+OPS_PAGE_CACHE = env_bool("PAGE_CACHE", default=True)
+OPS_PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", default=600)
+MIDDLEWARE = [
+    *MIDDLEWARE[
+        : MIDDLEWARE.index("django.middleware.csp.ContentSecurityPolicyMiddleware") + 1
+    ],
+    "manchette.ops.caching.PageCacheMiddleware",
+    *MIDDLEWARE[
+        MIDDLEWARE.index("django.middleware.csp.ContentSecurityPolicyMiddleware") + 1 :
+    ],
+]
+
 # --- Background tasks: the django-tasks-db queue, run by `manage.py db_worker`.
 INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_db"]
 _tasks_backend: dict[str, Any] = {

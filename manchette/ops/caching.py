@@ -1,0 +1,258 @@
+"""Full-page cache for anonymous article views, kept correct by version counters.
+
+How it works
+------------
+- Every cached object (an article page) has a **version token** in the cache
+  (``ops:ver:page:<pk>``), replaced by a new random token whenever the page is
+  published or unpublished or one of its comments changes status, after the
+  transaction commits (:func:`bump_version`). A replaced token makes every
+  entry rendered before it unreachable: nothing has to be deleted.
+- :class:`PageCacheMiddleware` serves an anonymous ``GET``/``HEAD`` from the
+  entry stored under the request's host and path when the entry's version token
+  equals the page's current one (two cache reads). On a miss the page renders
+  normally; the ``before_serve_page`` hook (``wagtail_hooks.py``) records the
+  page and its version *before* rendering, and the middleware stores the result.
+- Personal bits never enter a shared entry: requests carrying a session cookie
+  (logged-in users, readers who just posted and see their held comment or a
+  notice) or the comments app's remembered-author cookie bypass the cache and
+  get the fully personal page. In a cached page, the CSRF token and the comment
+  form's signed timestamp are replaced per request, so the form's anti-spam
+  timing and CSRF protection behave as on an uncached page.
+
+Settings (read lazily): ``OPS_PAGE_CACHE`` (bool, default ``True``: set ``False``
+to disable; the ``PAGE_CACHE`` environment variable in production),
+``OPS_PAGE_CACHE_SECONDS`` (int, default 600: lifetime of an entry),
+``OPS_PAGE_CACHE_MODELS`` (labels of cacheable page models, default
+``["news.articlepage"]``), ``OPS_PAGE_CACHE_QUERY_KEYS`` (query parameters that
+select a different rendering and are part of the key, default ``["cpage"]``;
+any other parameter, except ``utm_*``, ``fbclid`` and ``gclid`` which are
+ignored, bypasses the cache).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.encoding import iri_to_uri
+from wagtail.models import Page
+
+from manchette.comments.conf import comments_settings
+from manchette.comments.forms import make_security_token
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from django.db.models import Model
+
+logger = logging.getLogger(__name__)
+
+_IGNORED_QUERY = re.compile(r"^(utm_[a-z]+|fbclid|gclid)$")
+_CSRF_VALUE = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_FORM_TOKEN_VALUE = re.compile(rb'(name="security_token" value=")[^"]*(")')
+_REQUEST_PAGE = "_ops_cache_page"
+
+
+@dataclass(frozen=True, slots=True)
+class _Marked:
+    """What the ``before_serve_page`` hook learned about the page being served."""
+
+    content_type_id: int
+    pk: int
+    version: str
+
+
+def _enabled() -> bool:
+    return bool(getattr(settings, "OPS_PAGE_CACHE", True))
+
+
+def _ttl() -> int:
+    return int(getattr(settings, "OPS_PAGE_CACHE_SECONDS", 600))
+
+
+def _models() -> set[str]:
+    return {
+        label.lower()
+        for label in getattr(settings, "OPS_PAGE_CACHE_MODELS", ["news.ArticlePage"])
+    }
+
+
+def version_key(obj_pk: int | str) -> str:
+    """Return the cache key of a page's version token."""
+    return f"ops:ver:page:{obj_pk}"
+
+
+def current_version(obj_pk: int | str) -> str:
+    """Return the page's version token, creating one when the cache has none.
+
+    A missing token (never set, or evicted) is replaced by a fresh random one,
+    never by a predictable value, so an old entry cannot match it again.
+    """
+    key = version_key(obj_pk)
+    token = cache.get(key)
+    if token is None:
+        cache.add(key, secrets.token_hex(8), timeout=None)
+        token = cache.get(key)
+    return str(token)
+
+
+def bump_version(obj_pk: int | str) -> None:
+    """Give the page a new version token once the current transaction commits.
+
+    Bumping after the commit matters: a render that read the old rows while the
+    transaction was open would otherwise be stored under the new token.
+    """
+
+    def _bump() -> None:
+        cache.set(version_key(obj_pk), secrets.token_hex(8), timeout=None)
+
+    transaction.on_commit(_bump)
+
+
+def _is_page_model(model: type[Model] | None) -> bool:
+    return model is not None and issubclass(model, Page)
+
+
+def on_page_changed(instance: Page, **kwargs: Any) -> None:
+    """Receive ``page_published``/``page_unpublished``: drop the page's entries."""
+    bump_version(instance.pk)
+
+
+def on_comment_status_changed(comment: Any, **kwargs: Any) -> None:
+    """Receive ``comment_status_changed``: drop the commented page's entries.
+
+    Also asks Wagtail's frontend cache (CDN) to purge the page when one is
+    configured (``WAGTAILFRONTENDCACHE``); the purge itself runs as a task.
+    """
+    content_type = ContentType.objects.get_for_id(comment.content_type_id)
+    if not _is_page_model(content_type.model_class()):
+        return
+    bump_version(comment.object_pk)
+    if getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        object_pk = comment.object_pk
+
+        def _purge() -> None:
+            from wagtail.contrib.frontend_cache.utils import (
+                purge_page_from_cache,
+            )
+
+            page = Page.objects.filter(pk=object_pk).first()
+            if page is not None:
+                purge_page_from_cache(page.specific)
+
+        transaction.on_commit(_purge)
+
+
+def _cacheable_request(request: HttpRequest) -> str | None:
+    """Return the entry key for ``request``, or ``None`` when it must bypass."""
+    if request.method not in {"GET", "HEAD"} or not _enabled():
+        return None
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies:
+        return None
+    if comments_settings().COOKIE_NAME in cookies:
+        return None
+    kept: list[tuple[str, str]] = []
+    allowed = set(getattr(settings, "OPS_PAGE_CACHE_QUERY_KEYS", ["cpage"]))
+    for name, values in request.GET.lists():
+        if _IGNORED_QUERY.match(name):
+            continue
+        if name not in allowed or len(values) != 1:
+            return None
+        kept.append((name, values[0]))
+    query = urlencode(sorted(kept))
+    path = iri_to_uri(request.path)
+    return f"ops:page:{request.get_host()}:{path}?{query}"
+
+
+def mark_page(page: Page, request: HttpRequest) -> None:
+    """Record, before rendering, that ``request`` renders a cacheable page.
+
+    Called by the ``before_serve_page`` hook. Pages of other models, pages under
+    a view restriction and previews are not marked (so not stored).
+    """
+    if _cacheable_request(request) is None:
+        return
+    if f"{page._meta.app_label}.{page._meta.model_name}" not in _models():
+        return
+    if getattr(request, "is_preview", False) or page.get_view_restrictions():
+        return
+    setattr(
+        request,
+        _REQUEST_PAGE,
+        _Marked(
+            content_type_id=page.content_type_id,
+            pk=page.pk,
+            version=current_version(page.pk),
+        ),
+    )
+
+
+def _personalise(request: HttpRequest, content: bytes, marked: _Marked) -> bytes:
+    """Put this request's CSRF token and a fresh comment-form token in ``content``."""
+    if b'name="csrfmiddlewaretoken"' in content:
+        token = get_token(request).encode()
+        content = _CSRF_VALUE.sub(lambda m: m[1] + token + m[2], content)
+    if b'name="security_token"' in content:
+        model = ContentType.objects.get_for_id(marked.content_type_id).model_class()
+        if model is not None:
+            form_token = make_security_token(model(pk=marked.pk)).encode()
+            content = _FORM_TOKEN_VALUE.sub(lambda m: m[1] + form_token + m[2], content)
+    return content
+
+
+class PageCacheMiddleware:
+    """Serve and store anonymous article pages (see the module docstring).
+
+    Place it after ``CsrfViewMiddleware``, ``LocaleMiddleware`` and the security
+    header middlewares, so a cached answer gets the same headers and CSRF cookie
+    as a rendered one. Responses carry ``X-Page-Cache: hit|miss``.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        """Answer from the cache, or render and store when the page is cacheable."""
+        key = _cacheable_request(request)
+        if key is not None:
+            entry = cache.get(key)
+            if entry is not None:
+                marked = _Marked(*entry[:3])
+                if entry[2] == current_version(marked.pk):
+                    response = HttpResponse(
+                        _personalise(request, entry[4], marked), content_type=entry[3]
+                    )
+                    response["X-Page-Cache"] = "hit"
+                    return response
+        response = self.get_response(request)
+        marked_page: _Marked | None = getattr(request, _REQUEST_PAGE, None)
+        if key is not None and marked_page is not None:
+            self._store(key, marked_page, response)
+        return response
+
+    def _store(self, key: str, marked: _Marked, response: HttpResponse) -> None:
+        if response.status_code != 200 or response.streaming:
+            return
+        cookies = set(response.cookies) - {settings.CSRF_COOKIE_NAME}
+        if cookies or "private" in response.get("Cache-Control", ""):
+            return
+        entry = (
+            marked.content_type_id,
+            marked.pk,
+            marked.version,
+            response["Content-Type"],
+            response.content,
+        )
+        cache.set(key, entry, timeout=_ttl())
+        response["X-Page-Cache"] = "miss"

@@ -1,0 +1,163 @@
+"""The anonymous page cache stays correct when comments and pages change."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.test import Client, override_settings
+
+from manchette.comments.models import Comment, CommentStatus
+from manchette.comments.services import comment_publish, comment_set_status
+from tests.factories import CommentFactory
+
+CSP = "django.middleware.csp.ContentSecurityPolicyMiddleware"
+_at = settings.MIDDLEWARE.index(CSP) + 1
+WITH_CACHE = [
+    *settings.MIDDLEWARE[:_at],
+    "manchette.ops.caching.PageCacheMiddleware",
+    *settings.MIDDLEWARE[_at:],
+]
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("clear_cache"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _page_cache():
+    with override_settings(MIDDLEWARE=WITH_CACHE, OPS_PAGE_CACHE=True):
+        yield
+
+
+def _view(client: Client, url: str):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response, response.content.decode()
+
+
+def test_page_cache_serves_second_anonymous_view_from_cache(comments_article):
+    url = comments_article.url
+    first, _ = _view(Client(), url)
+    second, _ = _view(Client(), url)
+
+    assert first["X-Page-Cache"] == "miss"
+    assert second["X-Page-Cache"] == "hit"
+
+
+def test_page_cache_approve_shows_and_reject_hides_comment(
+    comments_article, django_capture_on_commit_callbacks
+):
+    held = CommentFactory(
+        target=comments_article,
+        status=CommentStatus.PENDING,
+        body="Une remarque retenue sur les quais.",
+    )
+    url = comments_article.url
+    _view(Client(), url)
+    cached, html = _view(Client(), url)
+    assert cached["X-Page-Cache"] == "hit"
+    assert "Une remarque retenue" not in html
+
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_publish(comment=held)
+    after_approve, html = _view(Client(), url)
+    assert after_approve["X-Page-Cache"] == "miss"
+    assert "Une remarque retenue" in html
+    assert "Une remarque retenue" in _view(Client(), url)[1]  # and from cache
+
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_set_status(comment=held, status=CommentStatus.REJECTED)
+    _after_reject, html = _view(Client(), url)
+    assert "Une remarque retenue" not in html
+    hit, html = _view(Client(), url)
+    assert hit["X-Page-Cache"] == "hit"
+    assert "Une remarque retenue" not in html
+
+
+def test_page_cache_purged_when_page_is_republished(
+    comments_article, django_capture_on_commit_callbacks
+):
+    url = comments_article.url
+    _view(Client(), url)
+    comments_article.title = "Un titre corrigé"
+    with django_capture_on_commit_callbacks(execute=True):
+        comments_article.save_revision().publish()
+
+    response, html = _view(Client(), url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Un titre corrigé" in html
+
+
+def test_page_cache_bypassed_with_session_or_author_cookie(comments_article):
+    url = comments_article.url
+    _view(Client(), url)
+
+    with_session = Client()
+    with_session.cookies[settings.SESSION_COOKIE_NAME] = "abc"
+    remembered = Client()
+    remembered.cookies["comment_author"] = "x"
+
+    assert "X-Page-Cache" not in _view(with_session, url)[0]
+    assert "X-Page-Cache" not in _view(remembered, url)[0]
+
+
+def test_page_cache_hit_carries_fresh_csrf_and_form_tokens(comments_article):
+    url = comments_article.url
+    _view(Client(), url)
+    reader = Client()
+    response, html = _view(reader, url)
+    again, html_again = _view(reader, url)
+
+    assert response["X-Page-Cache"] == again["X-Page-Cache"] == "hit"
+    token = re.search(r'name="security_token" value="([^"]+)"', html)
+    token_again = re.search(r'name="security_token" value="([^"]+)"', html_again)
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert token
+    assert token_again
+    assert csrf
+    assert token[1] != token_again[1]  # a new nonce and timestamp per view
+    assert settings.CSRF_COOKIE_NAME in reader.cookies
+
+
+def test_page_cache_disabled_by_setting(comments_article):
+    url = comments_article.url
+    with override_settings(OPS_PAGE_CACHE=False):
+        _view(Client(), url)
+        response, _ = _view(Client(), url)
+    assert "X-Page-Cache" not in response
+
+
+def test_page_cache_other_query_parameters_bypass(comments_article):
+    url = comments_article.url
+    _view(Client(), url)
+    assert "X-Page-Cache" not in _view(Client(), url + "?replytocom=1")[0]
+    assert _view(Client(), url + "?utm_source=x")[0]["X-Page-Cache"] == "hit"
+
+
+def test_page_cache_hit_form_posts_with_csrf_enforced(
+    comments_article, no_comment_receivers
+):
+    url = comments_article.url
+    _view(Client(), url)
+    reader = Client(enforce_csrf_checks=True)
+    response, html = _view(reader, url)
+    assert response["X-Page-Cache"] == "hit"
+    action = re.search(r'<form action="([^"]+)" method="post" id="commentform"', html)
+    hidden = r'<input type="hidden" name="([^"]+)" value="([^"]*)"'
+    fields = dict(re.findall(hidden, html))
+    assert action
+    assert "csrfmiddlewaretoken" in fields
+
+    posted = reader.post(
+        action[1],
+        {
+            **fields,
+            "body": "Un avis posté depuis une page en cache.",
+            "author_name": "Inès",
+            "author_email": "ines@example.org",
+        },
+    )
+
+    assert posted.status_code in {200, 302, 303}, posted.content[:300]
+    assert Comment.objects.filter(body__startswith="Un avis posté").exists()
