@@ -1,0 +1,226 @@
+"""The moderation engine: rules + optional classifier + policy → verdict.
+
+:class:`Engine` is pure: no I/O in :meth:`Engine.moderate` (the language model
+and lexicons are loaded when the engine is built). Failures never approve: if a
+rule or the classifier raises, the verdict is HOLD with a ``source="engine"``
+reason saying what failed.
+
+How scores are combined
+-----------------------
+For each category, the score is ``max(rule score, classifier head score)``;
+the rule score is the strongest reason of that category. Rules dominate
+threat/incitement and personal data (the classifier has no training data for
+them, and those categories are never auto-rejected anyway); classifier heads
+dominate insult, hate, spam and sexual content, where the rules only add
+precise, explainable evidence. ``toxicity`` is the maximum of the harmful
+categories (threat, hate, insult, sexual) and the classifier's ``toxicity``
+head.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import TYPE_CHECKING
+
+from manchette.moderation.engine.langid import LanguageIdentifier
+from manchette.moderation.engine.normalize import normalize
+from manchette.moderation.engine.policy import Policy
+from manchette.moderation.engine.rules import count_links, default_rules
+from manchette.moderation.engine.types import (
+    Action,
+    Category,
+    Reason,
+    Submission,
+    Verdict,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import numpy as np
+    import numpy.typing as npt
+
+    from manchette.moderation.engine.protocols import Classifier, Rule
+
+__all__ = ["ENGINE_VERSION", "HARMFUL", "Engine"]
+
+#: Version of the rules, lexicons and policy defaults. Bump on any change that
+#: can change a verdict.
+ENGINE_VERSION = "1.0.0"
+
+#: Categories that make up ``toxicity``.
+HARMFUL: frozenset[Category] = frozenset(
+    {Category.THREAT_INCITEMENT, Category.HATE, Category.INSULT, Category.SEXUAL}
+)
+
+_CATEGORY_VALUES = {c.value: c for c in Category}
+logger = logging.getLogger(__name__)
+
+
+def _failure(what: str, error: BaseException) -> Reason:
+    # Category is required on every reason; a failure is filed under threat,
+    # the category whose miss costs most, with score 0 so it distorts nothing.
+    return Reason(
+        source="engine",
+        category=Category.THREAT_INCITEMENT,
+        score=0.0,
+        span=None,
+        detail=f"{what} failed: {type(error).__name__}",
+    )
+
+
+class Engine:
+    """Moderate submissions with rules, an optional classifier and a policy.
+
+    Parameters
+    ----------
+    rules : sequence of Rule or None
+        The rules to run; ``None`` means :func:`rules.default_rules`.
+    classifier : Classifier or None
+        A fitted classifier; ``None`` runs the rules alone.
+    policy : Policy or None
+        Thresholds; ``None`` means ``Policy()``.
+    model_version : str or None
+        Reported in every verdict (for instance the artifact's version).
+    """
+
+    def __init__(
+        self,
+        *,
+        rules: Sequence[Rule] | None = None,
+        classifier: Classifier | None = None,
+        policy: Policy | None = None,
+        model_version: str | None = None,
+    ) -> None:
+        self.rules: tuple[Rule, ...] = tuple(
+            default_rules() if rules is None else rules
+        )
+        self.classifier = classifier
+        self.policy = policy if policy is not None else Policy()
+        self.model_version = model_version
+        self._language = LanguageIdentifier()
+
+    def moderate(self, submission: Submission) -> Verdict:
+        """Return the verdict for one submission (see :meth:`moderate_batch`)."""
+        return self.moderate_batch([submission])[0]
+
+    def moderate_batch(self, submissions: Sequence[Submission]) -> list[Verdict]:
+        """Return one verdict per submission, in order.
+
+        The classifier, if any, is called once for the whole batch.
+
+        Parameters
+        ----------
+        submissions : sequence of Submission
+
+        Returns
+        -------
+        list of Verdict
+            Never APPROVE for a submission whose rules or classifier failed.
+        """
+        if not submissions:
+            return []
+        heads: tuple[str, ...] = ()
+        probabilities: npt.NDArray[np.float64] | None = None
+        classifier_error: Reason | None = None
+        if self.classifier is not None:
+            try:
+                heads = tuple(self.classifier.heads_)
+                probabilities = self.classifier.predict_proba(
+                    [s.text for s in submissions]
+                )
+                shape = getattr(probabilities, "shape", None)
+                if shape != (len(submissions), len(heads)):
+                    msg = f"predict_proba returned shape {shape}"
+                    raise ValueError(msg)
+            except Exception as error:
+                logger.exception("moderation classifier failed")
+                classifier_error = _failure("classifier", error)
+                probabilities = None
+        verdicts: list[Verdict] = []
+        for row, submission in enumerate(submissions):
+            model: dict[str, float] = {}
+            row_error = classifier_error
+            if probabilities is not None:
+                values = [float(v) for v in probabilities[row]]
+                if all(math.isfinite(v) and 0.0 <= v <= 1.0 for v in values):
+                    model = dict(zip(heads, values, strict=True))
+                else:
+                    row_error = _failure(
+                        "classifier", ValueError("probability out of range")
+                    )
+            verdicts.append(self._verdict(submission, model, row_error))
+        return verdicts
+
+    def _verdict(
+        self, submission: Submission, model: dict[str, float], error: Reason | None
+    ) -> Verdict:
+        reasons: list[Reason] = [] if error is None else [error]
+        try:
+            language = self._language.detect(submission.text, submission.language_hint)
+        except Exception as exc:
+            logger.exception("language identification failed")
+            reasons.append(_failure("language identification", exc))
+            language = submission.language_hint or "und"
+        try:
+            text = normalize(submission.text, arabizi=language == "ary-Latn" or None)
+        except Exception as exc:
+            logger.exception("normalisation failed")
+            reasons.append(_failure("normalisation", exc))
+            text = None
+        if text is not None:
+            for rule in self.rules:
+                try:
+                    reasons.extend(rule.apply(text, language))
+                except Exception as exc:
+                    logger.exception("moderation rule %s failed", rule.name)
+                    reasons.append(_failure(f"rule {rule.name!r}", exc))
+        scores = dict.fromkeys(Category, 0.0)
+        for reason in reasons:
+            if reason.source != "engine":
+                scores[reason.category] = max(scores[reason.category], reason.score)
+        for head, value in model.items():
+            category = _CATEGORY_VALUES.get(head)
+            if category is None:
+                continue
+            scores[category] = max(scores[category], value)
+            if value >= self.policy.hold[category]:
+                reasons.append(
+                    Reason(
+                        source=f"classifier:{head}",
+                        category=category,
+                        score=round(value, 4),
+                        span=None,
+                        detail=f"classifier head {head!r}",
+                    )
+                )
+        toxicity = max([model.get("toxicity", 0.0), *(scores[c] for c in HARMFUL)])
+        links = (
+            submission.link_count
+            if submission.link_count is not None
+            else count_links(submission.text)
+        )
+        action = self.policy.decide(
+            scores,
+            toxicity,
+            reasons,
+            link_count=links,
+            author_history=submission.author_history,
+        )
+        if links >= self.policy.links_hold:
+            reasons.append(
+                Reason("engine:links", Category.SPAM, 0.0, None, f"{links} links")
+            )
+        if any(r.source == "engine" for r in reasons) and action is not Action.HOLD:
+            action = Action.HOLD
+        reasons.sort(key=lambda r: (r.source != "engine", -r.score))
+        return Verdict(
+            action=action,
+            scores=scores,
+            toxicity=toxicity,
+            reasons=tuple(reasons),
+            language=language,
+            engine_version=ENGINE_VERSION,
+            model_version=self.model_version,
+        )

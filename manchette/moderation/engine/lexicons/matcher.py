@@ -1,0 +1,277 @@
+"""Token-level lexicon matching shared by the rules.
+
+A :class:`Lexicon` is compiled once from plain entries and then looks words up
+in a dict, so its cost per text grows with the number of words, not with the
+size of the lexicon.
+
+Entry syntax
+------------
+- ``"connard"``: one whole word. Latin words also match with a plural ``s`` or
+  ``x``. Doubled letters are optional (``"connard"`` matches ``"conard"``),
+  because :func:`normalize.normalize` squeezes long runs of a letter to one.
+- ``"neutralis*"``: any word starting with ``neutralis``.
+- ``"faire la peau"``: consecutive words (each may end in ``*``).
+- ``"قتل"``: an Arabic stem. It also matches with the attached clitics and
+  verb prefixes of MSA and Darija (``و ف ب ل ك ال بال لل س``, ``ي ت ن ا``,
+  Darija ``كا كي كن غا``, passive ``ت``) and with pronoun or plural suffixes
+  (``ه ها هم كم و وا ين ون ات``...), so ``"قتل"`` matches ``"نقتلوهم"`` and
+  ``"خونه"`` matches ``"للخونه"``.
+- Latin words written with Arabizi digits (``"n9tlo"``) match as written; a
+  Latin word that contains Arabizi digits is also transliterated to Arabic
+  script (:func:`normalize.arabizi_to_arabic`) and looked up among the Arabic
+  stems, so one Darija lexicon serves both scripts.
+- ``"word|0.6"``: an entry with its own weight (default 1.0).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from manchette.moderation.engine.normalize import arabizi_to_arabic, fold_term
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from manchette.moderation.engine.normalize import NormalizedText, Token
+
+__all__ = ["OBJECT_SUFFIXES", "Hit", "Lexicon", "squeeze", "word_variants"]
+
+_DOUBLE = re.compile(r"(.)\1+")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+_ARABIZI_DIGIT = re.compile(r"[a-z][235679]|[235679][a-z]")
+
+
+def squeeze(word: str) -> str:
+    """Merge doubled letters (``"connard"`` → ``"conard"``)."""
+    return _DOUBLE.sub(r"\1", word)
+
+
+def _arabic_prefixes() -> frozenset[str]:
+    nominal = ("", "ال", "بال", "كال", "لل", "ب", "ل", "ك")
+    tense = ("", "س", "كا", "ك", "كي", "تا", "تي", "غا", "غ")
+    person = ("", "ا", "ن", "ي", "ت")
+    passive = ("", "ت")
+    verbal = {t + p + v for t in tense for p in person for v in passive}
+    stems = set(nominal) | verbal
+    return frozenset(c + s for c in ("", "و", "ف") for s in stems if len(c + s) <= 5)
+
+
+_AR_PREFIXES = _arabic_prefixes()
+_AR_SUFFIXES = frozenset(
+    [
+        "ه",
+        "ها",
+        "هم",
+        "هن",
+        "هما",
+        "ك",
+        "كم",
+        "كن",
+        "ي",
+        "ني",
+        "نا",
+        "و",
+        "وا",
+        "ون",
+        "ين",
+        "ات",
+        "ان",
+        "ت",
+        "تم",
+        "تو",
+        "تي",
+        "وه",
+        "وها",
+        "وهم",
+        "هوم",
+        "وهوم",
+        "وك",
+        "وكم",
+        "وني",
+        "ونا",
+        "ش",
+        "وش",
+        "هاش",
+        "هومش",
+        "كش",
+        "وهاش",
+        "وهمش",
+        "يه",
+        "يها",
+        "يهم",
+        "اه",
+        "اها",
+        "اهم",
+    ]
+) | {""}
+_AR_MAX_PREFIX = max(len(p) for p in _AR_PREFIXES)
+_AR_MAX_SUFFIX = max(len(s) for s in _AR_SUFFIXES)
+
+#: Arabic suffixes that make a verb's object a group of people or the addressee.
+OBJECT_SUFFIXES: frozenset[str] = frozenset(
+    ["هم", "هن", "وهم", "هوم", "وهوم", "كم", "وكم", "ك", "وك", "يهم", "اهم"]
+)
+
+
+@lru_cache(maxsize=16384)
+def _arabic_stems(word: str) -> tuple[tuple[str, str], ...]:
+    """Return ``(stem, suffix)`` readings of an Arabic word, the whole word first."""
+    out: dict[str, str] = {word: ""}
+    size = len(word)
+    for p in range(min(_AR_MAX_PREFIX, size - 2) + 1):
+        if word[:p] not in _AR_PREFIXES:
+            continue
+        for s in range(min(_AR_MAX_SUFFIX, size - p - 2) + 1):
+            suffix = word[size - s :] if s else ""
+            if suffix in _AR_SUFFIXES:
+                out.setdefault(word[p : size - s], suffix)
+    return tuple(out.items())
+
+
+@lru_cache(maxsize=16384)
+def word_variants(text: str, alt: str) -> tuple[tuple[str, str], ...]:
+    """Return the ``(key, arabic_suffix)`` lookup keys of one token.
+
+    Keys are squeezed (doubled letters merged). Latin words add their
+    singular; Arabic words add their affix-stripped stems; Latin words with
+    Arabizi digits add the stems of their Arabic transliteration.
+    """
+    out: dict[str, str] = {}
+    for form in dict.fromkeys((text, alt)):
+        if _ARABIC.search(form):
+            for stem, suffix in _arabic_stems(form):
+                out.setdefault(squeeze(stem), suffix)
+            continue
+        key = squeeze(form)
+        out.setdefault(key, "")
+        if len(key) > 3 and key[-1] in "sx":
+            out.setdefault(key[:-1], "")
+        if _ARABIZI_DIGIT.search(form):
+            for stem, suffix in _arabic_stems(arabizi_to_arabic(form)):
+                out.setdefault(squeeze(stem), suffix)
+    return tuple(out.items())
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A lexicon entry found in a text.
+
+    Attributes
+    ----------
+    first, last : int
+        Token indices of the match (inclusive).
+    term : str
+        The entry as written in the lexicon.
+    weight : float
+        The entry's weight.
+    suffix : str
+        The Arabic pronoun/plural suffix attached to the first word, if any.
+    """
+
+    first: int
+    last: int
+    term: str
+    weight: float
+    suffix: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Pattern:
+    parts: tuple[tuple[str, bool], ...]  # (squeezed key, is_prefix)
+    term: str
+    weight: float
+
+
+def _part_matches(
+    part: tuple[str, bool], variants: tuple[tuple[str, str], ...]
+) -> str | None:
+    key, is_prefix = part
+    for variant, suffix in variants:
+        if variant == key or (is_prefix and variant.startswith(key)):
+            return suffix
+    return None
+
+
+class Lexicon:
+    """A compiled set of entries (see the module docstring for the syntax).
+
+    Parameters
+    ----------
+    entries : iterable of str
+        The entries, in any of the supported languages.
+    """
+
+    __slots__ = ("_exact", "_prefix", "size")
+
+    def __init__(self, entries: Iterable[str]) -> None:
+        self._exact: dict[str, list[_Pattern]] = {}
+        self._prefix: dict[str, list[_Pattern]] = {}
+        self.size = 0
+        for raw in entries:
+            term, _, weight_text = raw.partition("|")
+            weight = float(weight_text) if weight_text else 1.0
+            parts: list[tuple[str, bool]] = []
+            for word in fold_term(term).split():
+                is_prefix = word.endswith("*")
+                parts.append((squeeze(word.rstrip("*")), is_prefix))
+            if not parts:
+                continue
+            pattern = _Pattern(tuple(parts), term, weight)
+            first_key, first_prefix = parts[0]
+            if first_prefix:
+                self._prefix.setdefault(first_key[:2], []).append(pattern)
+            else:
+                self._exact.setdefault(first_key, []).append(pattern)
+            self.size += 1
+
+    def _candidates(self, variants: tuple[tuple[str, str], ...]) -> list[_Pattern]:
+        found: list[_Pattern] = []
+        for variant, _suffix in variants:
+            found.extend(self._exact.get(variant, ()))
+            for pattern in self._prefix.get(variant[:2], ()):
+                if variant.startswith(pattern.parts[0][0]):
+                    found.append(pattern)
+        return found
+
+    def match_at(self, tokens: tuple[Token, ...], index: int) -> Hit | None:
+        """Return the longest entry starting at token ``index``, if any."""
+        variants = word_variants(tokens[index].text, tokens[index].alt)
+        best: Hit | None = None
+        for pattern in self._candidates(variants):
+            suffix = _part_matches(pattern.parts[0], variants)
+            if suffix is None:
+                continue
+            last = index + len(pattern.parts) - 1
+            if last >= len(tokens):
+                continue
+            if all(
+                _part_matches(part, word_variants(tokens[i].text, tokens[i].alt))
+                is not None
+                for part, i in zip(
+                    pattern.parts[1:], range(index + 1, last + 1), strict=True
+                )
+            ) and (best is None or last > best.last or pattern.weight > best.weight):
+                best = Hit(index, last, pattern.term, pattern.weight, suffix)
+        return best
+
+    def find(self, text: NormalizedText) -> list[Hit]:
+        """Return every non-overlapping match in ``text``, left to right."""
+        hits: list[Hit] = []
+        tokens = text.tokens
+        index = 0
+        while index < len(tokens):
+            hit = self.match_at(tokens, index)
+            if hit is None:
+                index += 1
+            else:
+                hits.append(hit)
+                index = hit.last + 1
+        return hits
+
+    def contains(self, token: Token) -> bool:
+        """Return whether one token is a single-word entry of this lexicon."""
+        variants = word_variants(token.text, token.alt)
+        return any(len(p.parts) == 1 for p in self._candidates(variants))

@@ -1,0 +1,182 @@
+"""Turning scores into an action: named thresholds, documented defaults.
+
+Between "approve" and "reject" every category has a review band
+``[hold, reject)``: a score there sends the comment to a human. The defaults
+lean towards review rather than silent rejection, because a newsroom loses
+more trust by deleting a legitimate (if sharp) reader than by making a reader
+wait for a moderator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+from manchette.moderation.engine.types import Action, AuthorHistory, Category, Reason
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+__all__ = ["DEFAULT_HOLD", "DEFAULT_REJECT", "Policy"]
+
+#: Scores at or above which a comment waits for a human.
+#:
+#: - threat/incitement 0.4 and personal data 0.4: low, because missing a real
+#:   call to violence or a doxxing is far costlier than a moderator's minute;
+#:   rule scores below 0.4 are reserved for weak, context-free evidence.
+#: - hate, insult, sexual, spam 0.5: the classifier's natural decision point;
+#:   the rules give a bare insulting word about 0.55-0.65, so it is reviewed.
+DEFAULT_HOLD: Mapping[Category, float] = MappingProxyType(
+    {
+        Category.THREAT_INCITEMENT: 0.4,
+        Category.HATE: 0.5,
+        Category.INSULT: 0.5,
+        Category.SEXUAL: 0.5,
+        Category.SPAM: 0.5,
+        Category.PERSONAL_DATA: 0.4,
+    }
+)
+
+#: Scores at or above which a comment is rejected without review.
+#:
+#: - hate, insult, sexual, spam 0.85: only strong evidence (an addressed insult,
+#:   a slur used as such, explicit content, a scam with a link) is rejected
+#:   automatically; everything weaker goes to the review band.
+#: - threat/incitement and personal data: above 1.0, i.e. never, because they
+#:   are in :attr:`Policy.always_hold` (a human decides, possibly escalates).
+DEFAULT_REJECT: Mapping[Category, float] = MappingProxyType(
+    {
+        Category.THREAT_INCITEMENT: 1.01,
+        Category.HATE: 0.85,
+        Category.INSULT: 0.85,
+        Category.SEXUAL: 0.85,
+        Category.SPAM: 0.85,
+        Category.PERSONAL_DATA: 1.01,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """Thresholds that map category scores and toxicity to an :class:`Action`.
+
+    Parameters
+    ----------
+    hold : Mapping[Category, float]
+        Per-category score at or above which the comment is held.
+        Default :data:`DEFAULT_HOLD`.
+    reject : Mapping[Category, float]
+        Per-category score at or above which the comment is rejected.
+        Default :data:`DEFAULT_REJECT`.
+    always_hold : frozenset of Category
+        Categories that are never auto-rejected: when one of them reaches its
+        hold threshold the comment is held, even if another category would
+        reject it. Default threat/incitement and personal data: a threat may
+        need escalation and personal data may be the victim's, so a person
+        must see them.
+    links_hold : int
+        Number of links at or above which a comment is held as possible spam
+        (default 2: one link is a normal citation, two rarely are).
+    toxicity_hold : float
+        Overall toxicity at or above which the comment is held (default 0.6,
+        above the category hold thresholds so that it only matters for a
+        classifier whose toxicity head fires without a specific category).
+    toxicity_reject : float
+        Overall toxicity at or above which the comment is rejected (default
+        0.95: the classifier alone rejects only when it is nearly certain).
+    repeat_offender_rejections : int
+        Authors with at least this many rejected comments, and more rejected
+        than approved, get no benefit of the doubt: a comment with toxicity at
+        or above ``repeat_offender_toxicity`` is held instead of approved
+        (defaults 3 and 0.3).
+    repeat_offender_toxicity : float
+        See ``repeat_offender_rejections``.
+    """
+
+    hold: Mapping[Category, float] = field(default_factory=lambda: DEFAULT_HOLD)
+    reject: Mapping[Category, float] = field(default_factory=lambda: DEFAULT_REJECT)
+    always_hold: frozenset[Category] = frozenset(
+        {Category.THREAT_INCITEMENT, Category.PERSONAL_DATA}
+    )
+    links_hold: int = 2
+    toxicity_hold: float = 0.6
+    toxicity_reject: float = 0.95
+    repeat_offender_rejections: int = 3
+    repeat_offender_toxicity: float = 0.3
+
+    def __post_init__(self) -> None:
+        """Validate that every category has ordered thresholds in range."""
+        for category in Category:
+            if category not in self.hold or category not in self.reject:
+                msg = f"missing threshold for {category.value}"
+                raise ValueError(msg)
+            if not 0.0 < self.hold[category] <= self.reject[category]:
+                msg = f"need 0 < hold <= reject for {category.value}"
+                raise ValueError(msg)
+        if not 0.0 < self.toxicity_hold <= self.toxicity_reject:
+            msg = "need 0 < toxicity_hold <= toxicity_reject"
+            raise ValueError(msg)
+        object.__setattr__(self, "hold", MappingProxyType(dict(self.hold)))
+        object.__setattr__(self, "reject", MappingProxyType(dict(self.reject)))
+
+    def decide(
+        self,
+        scores: Mapping[Category, float],
+        toxicity: float,
+        reasons: Iterable[Reason] = (),
+        *,
+        link_count: int = 0,
+        author_history: AuthorHistory | None = None,
+    ) -> Action:
+        """Return the action for one submission.
+
+        Parameters
+        ----------
+        scores : Mapping[Category, float]
+            A score in ``[0, 1]`` per category (missing categories count as 0).
+        toxicity : float
+            Overall toxicity in ``[0, 1]``.
+        reasons : iterable of Reason
+            The evidence. A reason from ``source="engine"`` (a failed rule or
+            classifier) forces HOLD: the verdict is incomplete.
+        link_count : int
+            Number of links in the submission.
+        author_history : AuthorHistory or None
+            The author's past outcomes.
+
+        Returns
+        -------
+        Action
+            REJECT when a category outside ``always_hold`` reaches its reject
+            threshold (or toxicity reaches ``toxicity_reject``) and no
+            ``always_hold`` category reaches its hold threshold; HOLD when
+            any hold threshold, the link limit or the repeat-offender rule is
+            reached; APPROVE otherwise.
+        """
+        if any(reason.source == "engine" for reason in reasons):
+            return Action.HOLD
+
+        def score(category: Category) -> float:
+            return scores.get(category, 0.0)
+
+        if any(score(c) >= self.hold[c] for c in self.always_hold):
+            return Action.HOLD
+        if toxicity >= self.toxicity_reject or any(
+            score(c) >= self.reject[c] for c in Category if c not in self.always_hold
+        ):
+            return Action.REJECT
+        if (
+            any(score(c) >= self.hold[c] for c in Category)
+            or toxicity >= self.toxicity_hold
+            or link_count >= self.links_hold
+        ):
+            return Action.HOLD
+        if (
+            author_history is not None
+            and author_history.rejected >= self.repeat_offender_rejections
+            and author_history.rejected > author_history.approved
+            and toxicity >= self.repeat_offender_toxicity
+        ):
+            return Action.HOLD
+        return Action.APPROVE

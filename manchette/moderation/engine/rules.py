@@ -1,0 +1,1019 @@
+"""The rule side of the engine: small, pure, named rules.
+
+Each rule implements :class:`protocols.Rule`: it reads a
+:class:`normalize.NormalizedText` and yields :class:`types.Reason` objects whose
+spans are offsets into the original text. Lexicons are compiled once, at import
+of this module, into dict-based :class:`lexicons.matcher.Lexicon` objects; a rule
+instance holds no per-call state.
+
+Rather than memorising sentences, the rules combine general mechanisms:
+
+- *co-occurrence windows* inside one sentence (violent act + human target +
+  call to action for threats; group marker + dehumanising noun for hate;
+  addressee + insult for insults);
+- *negation scopes* (a negation shortly before the call cancels it);
+- *frames* (reporting, quoting, condemnation) that turn a call into
+  counter-speech or news;
+- morphology instead of word forms (Arabic clitics and verb prefixes, French
+  and English plurals, Arabizi transliteration, human-plural suffixes).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from manchette.moderation.engine.lexicons import hate, insult, sexual, spam, threat
+from manchette.moderation.engine.lexicons.matcher import OBJECT_SUFFIXES, Hit, Lexicon
+from manchette.moderation.engine.types import Category, Reason, Span
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+    from manchette.moderation.engine.normalize import NormalizedText, Token
+    from manchette.moderation.engine.protocols import Rule
+
+__all__ = [
+    "HateRule",
+    "InsultRule",
+    "PersonalDataRule",
+    "SexualRule",
+    "SpamRule",
+    "ThreatIncitementRule",
+    "count_links",
+    "default_rules",
+]
+
+
+# ---------------------------------------------------------------------------
+# Shared helpers
+# ---------------------------------------------------------------------------
+
+_DARIJA_NEGATION = re.compile(r"^(?:ما|م)\w{2,}ش$|^ma[a-z0-9]{2,}(?:ch|sh|x)$")
+_EN_CONTRACTIONS = frozenset(
+    [
+        "don",
+        "doesn",
+        "didn",
+        "can",
+        "won",
+        "shouldn",
+        "mustn",
+        "isn",
+        "aren",
+        "wasn",
+        "weren",
+        "couldn",
+        "wouldn",
+        "haven",
+        "hasn",
+        "ain",
+    ]
+)
+_HUMAN_PLURAL = re.compile(
+    r"^(?:\w{3,}(?:istes|iens|iennes|ains|aines|ites|ards)"
+    r"|\w{3,}(?:ists|ians|ites)"
+    r"|ال\w{3,}(?:ين|ون)|l\w{3,}in)$"
+)
+_ABSTRACT = re.compile(
+    r"\w{3,}(?:tion|tions|ite|ites|isme|ismes|ment|ments|ance|ences?)$"
+)
+
+
+def _is_negation(tokens: Sequence[Token], index: int) -> bool:
+    token = tokens[index]
+    if token.text in threat.NEGATION_WORDS or token.alt in threat.NEGATION_WORDS:
+        return True
+    if _DARIJA_NEGATION.match(token.text) or _DARIJA_NEGATION.match(token.alt):
+        return True
+    return (
+        token.text == "t" and index > 0 and tokens[index - 1].text in _EN_CONTRACTIONS
+    )
+
+
+def _sentence_bounds(tokens: Sequence[Token], index: int) -> tuple[int, int]:
+    """Return the first and last token indices of ``tokens[index]``'s sentence."""
+    sentence = tokens[index].sentence
+    lo = index
+    while lo > 0 and tokens[lo - 1].sentence == sentence:
+        lo -= 1
+    hi = index
+    while hi + 1 < len(tokens) and tokens[hi + 1].sentence == sentence:
+        hi += 1
+    return lo, hi
+
+
+def _within(hits: Sequence[Hit], lo: int, hi: int) -> list[Hit]:
+    return [h for h in hits if h.first >= lo and h.last <= hi]
+
+
+def _overlaps(hits: Sequence[Hit], first: int, last: int) -> bool:
+    return any(h.first <= last and h.last >= first for h in hits)
+
+
+def _in_quotes(text: NormalizedText, first: int) -> bool:
+    """Return whether token ``first`` sits inside double quotes in its sentence."""
+    tokens = text.tokens
+    lo, _ = _sentence_bounds(tokens, first)
+    before = text.text[tokens[lo].start : tokens[first].start]
+    sentence_head = text.text[max(0, tokens[lo].start - 2) : tokens[lo].start]
+    return (before.count('"') + sentence_head.count('"')) % 2 == 1
+
+
+def _negated_before(
+    tokens: Sequence[Token], lo: int, hi: int, skip: Hit | None
+) -> bool:
+    """Return whether a negation lies in tokens ``[lo, hi)`` (outside ``skip``)."""
+    for index in range(max(lo, 0), hi):
+        if skip is not None and skip.first <= index <= skip.last:
+            continue
+        if _is_negation(tokens, index):
+            return True
+    return False
+
+
+def _reason(
+    text: NormalizedText,
+    source: str,
+    category: Category,
+    score: float,
+    first: int,
+    last: int,
+    detail: str,
+) -> Reason:
+    return Reason(
+        source=source,
+        category=category,
+        score=round(min(max(score, 0.0), 1.0), 4),
+        span=text.token_span(first, last),
+        detail=detail,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Threat and incitement
+# ---------------------------------------------------------------------------
+
+_VIOLENT = Lexicon(threat.VIOLENT)
+_IMPERATIVE = Lexicon(threat.IMPERATIVE_VIOLENT)
+_COERCIVE = Lexicon(threat.COERCIVE)
+_PROPERTY = Lexicon(threat.PROPERTY)
+_PEOPLE = Lexicon(threat.PEOPLE)
+_DETERMINERS = Lexicon(threat.DETERMINERS)
+_MODALITY = Lexicon(threat.MODALITY)
+_MODALITY_TARGET = Lexicon(threat.MODALITY_WITH_TARGET)
+_DEATH_TO = Lexicon(threat.DEATH_TO)
+_NEGATION_PHRASES = Lexicon(threat.NEGATION_PHRASES)
+_REPORTING = Lexicon(threat.REPORTING)
+_CONDEMNATION = Lexicon(threat.CONDEMNATION)
+_IDIOMS = Lexicon(threat.IDIOMS)
+_WEAK_DETERMINERS = frozenset({"les", "the", "ال"})
+_EN_IMPERATIVE_OPENERS = frozenset(
+    ["just", "so", "now", "go", "please", "pls", "and", "then"]
+)
+_MAX_CALL_GAP = 10
+_TARGET_REACH = 6
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """Everything the threat rule looks up once per text."""
+
+    modality: list[Hit]
+    modality_target: list[Hit]
+    people: list[Hit]
+    determiners: list[Hit]
+    negations: list[Hit]
+    reporting: list[Hit]
+    condemnation: list[Hit]
+    idioms: list[Hit]
+
+
+def _target_strength(
+    text: NormalizedText, ctx: _Context, act: Hit, lo: int, hi: int
+) -> tuple[float, int, int]:
+    """Return ``(strength, first, last)`` of the best human target near ``act``.
+
+    Strength is 1.0 for people nouns, pronouns and counts of people, 0.8 for
+    words shaped like human plurals (``-istes``, ``ال...ين``), 0.7 for a
+    demonstrative or quantifier plus a noun, 0.4 for a plain definite article
+    plus a noun, 0.0 when nothing looks human.
+    """
+    tokens = text.tokens
+    best = (0.0, act.first, act.last)
+
+    def consider(strength: float, first: int, last: int) -> None:
+        nonlocal best
+        if strength > best[0]:
+            best = (strength, first, last)
+        elif strength == best[0] > 0.0:
+            best = (strength, min(first, best[1]), max(last, best[2]))
+
+    for hit in _within(ctx.people, lo, hi):
+        consider(1.0, hit.first, hit.last)
+    for hit in _within(ctx.modality_target, lo, hi):
+        consider(1.0, hit.first, hit.last)
+    if act.suffix in OBJECT_SUFFIXES:
+        consider(1.0, act.first, act.last)
+    first_token = tokens[act.first]
+    if not first_token.arabic:
+        for back in (1, 2):
+            index = act.first - back
+            if index >= lo and tokens[index].text in threat.FRENCH_CLITICS:
+                consider(1.0, index, act.last)
+        for ahead in (1, 2):
+            index = act.last + ahead
+            if index <= hi and tokens[index].text in threat.ENGLISH_OBJECTS:
+                consider(1.0, act.first, index)
+    for index in range(lo, hi + 1):
+        word = tokens[index].text
+        if word.isdigit() and index + 1 <= hi and not tokens[index + 1].text.isdigit():
+            consider(0.9, index, index + 1)
+        elif _HUMAN_PLURAL.match(word) and index != act.first:
+            consider(0.8, index, index)
+    for hit in _within(ctx.determiners, lo, hi):
+        noun = hit.last + 1
+        if noun > hi or noun == act.first or _ABSTRACT.match(tokens[noun].text):
+            continue
+        strength = 0.4 if tokens[hit.first].text in _WEAK_DETERMINERS else 0.7
+        consider(strength, hit.first, noun)
+    return best
+
+
+def _framed(
+    ctx: _Context, sent_lo: int, sent_hi: int, call_first: int, act: Hit
+) -> bool:
+    """Return whether the call is reported, attributed or condemned."""
+    if any(h.last < act.first for h in _within(ctx.reporting, sent_lo, sent_hi)):
+        return True
+    return any(
+        h.first > call_first for h in _within(ctx.condemnation, sent_lo, sent_hi)
+    )
+
+
+def _find_modality(
+    tokens: Sequence[Token], ctx: _Context, act: Hit, sent_lo: int
+) -> Hit | None:
+    """Return the nearest call to action governing ``act``, if any."""
+    best: Hit | None = None
+    for hit in (*ctx.modality, *ctx.modality_target):
+        if hit.last >= act.first or hit.first < sent_lo:
+            continue
+        if act.first - hit.last > _MAX_CALL_GAP:
+            continue
+        gap = range(hit.last + 2, act.first)
+        if any(tokens[i].text in threat.BREAKS for i in gap):
+            continue
+        if best is None or hit.last > best.last:
+            best = hit
+    return best
+
+
+def _english_imperative(tokens: Sequence[Token], act: Hit, sent_lo: int) -> bool:
+    if tokens[act.first].arabic:
+        return False
+    index = act.first - 1
+    while index >= sent_lo and tokens[index].text in _EN_IMPERATIVE_OPENERS:
+        index -= 1
+    return index < sent_lo and tokens[act.first].text in {
+        "kill",
+        "hang",
+        "shoot",
+        "burn",
+        "stab",
+        "lynch",
+        "slaughter",
+        "behead",
+        "murder",
+        "exterminate",
+        "eliminate",
+        "execute",
+        "bomb",
+        "gas",
+    }
+
+
+class ThreatIncitementRule:
+    """Calls to violence against people, and lesser calls to coercion.
+
+    Fires when, inside one sentence, a violent act (verb or noun, any of fr /
+    ar / Darija / Arabizi / en) is governed by a call to action (obligation,
+    exhortation, intention, imperative, "death to ...") and has a human target
+    (people noun, pronoun, count of people, human-plural noun, demonstrative
+    plus noun). Does not fire when a negation precedes the call, when the call
+    is reported, attributed or condemned (counter-speech), when the act is a
+    past event (auxiliary + participle), or inside a known idiom. Coercion
+    (seizing property, deporting, expelling) aimed at people scores 0.5: below
+    the violence scores, enough for human review.
+    """
+
+    name: str = "threat_incitement"
+    _COERCION_SCORE: ClassVar[float] = 0.5
+
+    def apply(self, text: NormalizedText, language: str) -> Iterator[Reason]:
+        """Yield threat/incitement reasons (see the class docstring)."""
+        del language  # All languages are checked: comments mix them freely.
+        violent = _VIOLENT.find(text)
+        imperative = _IMPERATIVE.find(text)
+        coercive = _COERCIVE.find(text)
+        death = _DEATH_TO.find(text)
+        if not (violent or imperative or coercive or death):
+            return
+        ctx = _Context(
+            modality=_MODALITY.find(text),
+            modality_target=_MODALITY_TARGET.find(text),
+            people=_PEOPLE.find(text),
+            determiners=_DETERMINERS.find(text),
+            negations=_NEGATION_PHRASES.find(text),
+            reporting=_REPORTING.find(text),
+            condemnation=_CONDEMNATION.find(text),
+            idioms=_IDIOMS.find(text),
+        )
+        acts = [(hit, False) for hit in violent] + [(hit, True) for hit in imperative]
+        seen: set[tuple[int, int]] = set()
+        for act, self_modal in sorted(acts, key=lambda pair: pair[0].first):
+            reason = self._violence(text, ctx, act, self_modal=self_modal)
+            if reason is not None and (act.first, act.last) not in seen:
+                seen.add((act.first, act.last))
+                yield reason
+        for hit in death:
+            reason = self._death_to(text, ctx, hit)
+            if reason is not None:
+                yield reason
+        for act in coercive:
+            reason = self._coercion(text, ctx, act)
+            if reason is not None:
+                yield reason
+
+    def _blocked(
+        self,
+        text: NormalizedText,
+        ctx: _Context,
+        act: Hit,
+        call: Hit,
+        sent: tuple[int, int],
+    ) -> bool:
+        tokens = text.tokens
+        sent_lo, sent_hi = sent
+        call_first = min(call.first, act.first)
+        if _overlaps(ctx.idioms, act.first, act.last):
+            return True
+        if _negated_before(tokens, max(sent_lo, call_first - 3), act.first, skip=call):
+            return True
+        if any(
+            h.first >= max(sent_lo, call_first - 3) and h.first < act.first
+            for h in ctx.negations
+        ):
+            return True
+        if _framed(ctx, sent_lo, sent_hi, call_first, act):
+            return True
+        return _in_quotes(text, call_first) and bool(
+            _within(ctx.reporting, sent_lo, sent_hi)
+            or _within(ctx.condemnation, sent_lo, sent_hi)
+        )
+
+    def _violence(
+        self, text: NormalizedText, ctx: _Context, act: Hit, *, self_modal: bool
+    ) -> Reason | None:
+        tokens = text.tokens
+        sent_lo, sent_hi = _sentence_bounds(tokens, act.first)
+        previous = act.first - 1
+        if (
+            not self_modal
+            and previous >= sent_lo
+            and tokens[previous].text in threat.AUXILIARIES
+        ):
+            return None
+        call: Hit | None
+        if self_modal or _english_imperative(tokens, act, sent_lo):
+            call = act
+        else:
+            call = _find_modality(tokens, ctx, act, sent_lo)
+        if call is None:
+            return None
+        if self._blocked(text, ctx, act, call, (sent_lo, sent_hi)):
+            return None
+        lo = max(sent_lo, min(call.first, act.first) - _TARGET_REACH)
+        hi = min(sent_hi, act.last + _TARGET_REACH)
+        strength, t_first, t_last = _target_strength(text, ctx, act, lo, hi)
+        if strength < 0.7 and act.weight < 1.0:
+            return None
+        if strength <= 0.0:
+            return None
+        score = act.weight * (0.45 + 0.5 * strength)
+        first = min(call.first, act.first, t_first)
+        last = max(act.last, t_last)
+        return _reason(
+            text,
+            self.name,
+            Category.THREAT_INCITEMENT,
+            score,
+            first,
+            last,
+            f"call to violence ({act.term!r}) against a human target",
+        )
+
+    def _death_to(self, text: NormalizedText, ctx: _Context, hit: Hit) -> Reason | None:
+        tokens = text.tokens
+        sent_lo, sent_hi = _sentence_bounds(tokens, hit.first)
+        if hit.last + 1 > sent_hi and hit.term not in {"au poteau", "a mort"}:
+            return None
+        if self._blocked(text, ctx, hit, hit, (sent_lo, sent_hi)):
+            return None
+        lo, hi = hit.first, min(sent_hi, hit.last + 3)
+        strength, _, t_last = _target_strength(text, ctx, hit, lo, hi)
+        if strength <= 0.0 and hit.last + 1 <= sent_hi:
+            strength = 0.7
+        if strength <= 0.0:
+            return None
+        return _reason(
+            text,
+            self.name,
+            Category.THREAT_INCITEMENT,
+            0.45 + 0.5 * strength,
+            hit.first,
+            max(hit.last, t_last),
+            f"death slogan ({hit.term!r})",
+        )
+
+    def _coercion(self, text: NormalizedText, ctx: _Context, act: Hit) -> Reason | None:
+        tokens = text.tokens
+        sent_lo, sent_hi = _sentence_bounds(tokens, act.first)
+        call = _find_modality(tokens, ctx, act, sent_lo)
+        if call is None or self._blocked(text, ctx, act, call, (sent_lo, sent_hi)):
+            return None
+        hi = min(sent_hi, act.last + _TARGET_REACH)
+        lo = max(sent_lo, act.first - 2)
+        owned = _within(_PROPERTY.find(text), act.last + 1, hi)
+        strength, t_first, t_last = _target_strength(text, ctx, act, lo, hi)
+        if owned:
+            t_last = max(t_last, owned[0].last)
+            strength = max(strength, 0.7)
+        if strength < 0.7:
+            return None
+        return _reason(
+            text,
+            self.name,
+            Category.THREAT_INCITEMENT,
+            self._COERCION_SCORE,
+            min(call.first, t_first, act.first),
+            max(act.last, t_last),
+            f"call to coercion ({act.term!r}) against people or their property",
+        )
+
+
+# ---------------------------------------------------------------------------
+# Hate
+# ---------------------------------------------------------------------------
+
+_SLURS = Lexicon(hate.SLURS)
+_DEHUMANISING = Lexicon(hate.DEHUMANISING)
+_GROUP_MARKERS = Lexicon(hate.GROUP_MARKERS)
+_GROUP_PREDICATES = Lexicon(hate.GROUP_PREDICATES)
+_DIRTY = Lexicon(hate.DIRTY)
+_EXCLUSION = Lexicon(hate.EXCLUSION)
+_INSULTS = Lexicon(insult.INSULTS)
+_MENTION = Lexicon(insult.MENTION)
+
+
+def _is_group(text: NormalizedText, index: int, people: Sequence[Hit]) -> bool:
+    if index >= len(text.tokens):
+        return False
+    return any(h.first == index for h in people) or bool(
+        _HUMAN_PLURAL.match(text.tokens[index].text)
+    )
+
+
+class HateRule:
+    """Slurs, dehumanising language aimed at groups, generalisations, exclusion.
+
+    A slur scores by its weight (halved when quoted, mentioned or condemned).
+    A dehumanising noun (rats, vermin, insects, disease) scores only when
+    aimed at a group: 0.7 with a demonstrative or predicate ("ces rats", "they
+    are"), 0.9 with a group noun nearby. "sale"/"dirty" + group, "les X sont
+    des" + insult, and exclusion slogans ("dehors les ...") are also caught.
+    """
+
+    name: str = "hate"
+
+    def apply(self, text: NormalizedText, language: str) -> Iterator[Reason]:
+        """Yield hate reasons (see the class docstring)."""
+        del language
+        slurs = _SLURS.find(text)
+        dehumanising = _DEHUMANISING.find(text)
+        dirty = _DIRTY.find(text)
+        exclusion = _EXCLUSION.find(text)
+        predicates = _GROUP_PREDICATES.find(text)
+        if not (slurs or dehumanising or dirty or exclusion or predicates):
+            return
+        tokens = text.tokens
+        people = _PEOPLE.find(text)
+        condemnation = _CONDEMNATION.find(text) + _REPORTING.find(text)
+        mentions = _MENTION.find(text)
+
+        def softened(first: int) -> bool:
+            lo, hi = _sentence_bounds(tokens, first)
+            return (
+                _in_quotes(text, first)
+                or bool(_within(condemnation, lo, hi))
+                or any(lo <= h.last < first for h in mentions)
+                or _negated_before(tokens, max(lo, first - 3), first, skip=None)
+            )
+
+        for hit in slurs:
+            score = 0.95 * hit.weight
+            if softened(hit.first):
+                score *= 0.5
+            yield _reason(
+                text,
+                self.name,
+                Category.HATE,
+                score,
+                hit.first,
+                hit.last,
+                f"slur ({hit.term!r})",
+            )
+        markers = _GROUP_MARKERS.find(text)
+        for hit in dehumanising:
+            lo, hi = _sentence_bounds(tokens, hit.first)
+            marked = any(
+                m.last < hit.first and hit.first - m.last <= 3 for m in markers
+            )
+            near = [p for p in _within(people, lo, hi) if abs(p.first - hit.first) <= 6]
+            if not (marked or near):
+                continue
+            score = (0.9 if near else 0.7) * hit.weight
+            if softened(hit.first):
+                score *= 0.4
+            first = min([hit.first, *(p.first for p in near)])
+            last = max([hit.last, *(p.last for p in near)])
+            yield _reason(
+                text,
+                self.name,
+                Category.HATE,
+                score,
+                first,
+                last,
+                f"dehumanising term ({hit.term!r}) aimed at a group",
+            )
+        for hit in dirty:
+            if _is_group(text, hit.last + 1, people) and not softened(hit.first):
+                yield _reason(
+                    text,
+                    self.name,
+                    Category.HATE,
+                    0.9,
+                    hit.first,
+                    hit.last + 1,
+                    "'dirty' + group of people",
+                )
+        insults = _INSULTS.find(text)
+        for pred in predicates:
+            subject = [p for p in people if 0 <= pred.first - p.last <= 2]
+            insulting = [
+                h for h in (*insults, *dehumanising) if 0 < h.first - pred.last <= 3
+            ]
+            if subject and insulting and not softened(pred.first):
+                yield _reason(
+                    text,
+                    self.name,
+                    Category.HATE,
+                    0.85,
+                    subject[0].first,
+                    insulting[0].last,
+                    "generalisation insulting a group",
+                )
+        for hit in exclusion:
+            _, hi = _sentence_bounds(tokens, hit.first)
+            target = [p for p in people if hit.last < p.first <= hit.last + 4]
+            if (target or hit.last == hi) and not softened(hit.first):
+                yield _reason(
+                    text,
+                    self.name,
+                    Category.HATE,
+                    0.5,
+                    hit.first,
+                    target[0].last if target else hit.last,
+                    f"exclusion of a group ({hit.term!r})",
+                )
+
+
+# ---------------------------------------------------------------------------
+# Insults
+# ---------------------------------------------------------------------------
+
+_ADDRESS = Lexicon(insult.ADDRESS)
+_PREDICATE = Lexicon(insult.PREDICATE)
+_ADDRESSED_WORDS = frozenset({"you", "ta", "ton", "toi", "te"})
+
+
+class InsultRule:
+    """Insults aimed at a person.
+
+    Score from the word's weight *w* and its context: addressed ("t'es un",
+    "you", "انت", "ya") ``0.5 + 0.45 w``; predicated of a third party ("X est
+    un") ``0.45 + 0.35 w``; bare ``0.65 w``. Negated ("t'es pas con") scores
+    x0.4; mentioned or quoted ("il m'a traité de ...") at most 0.35.
+    """
+
+    name: str = "insult"
+
+    def apply(self, text: NormalizedText, language: str) -> Iterator[Reason]:
+        """Yield insult reasons (see the class docstring)."""
+        del language
+        hits = _INSULTS.find(text)
+        if not hits:
+            return
+        tokens = text.tokens
+        address = _ADDRESS.find(text)
+        predicates = _PREDICATE.find(text)
+        mentions = _MENTION.find(text)
+        for hit in hits:
+            lo, _ = _sentence_bounds(tokens, hit.first)
+            w = hit.weight
+            inherent = any(word in _ADDRESSED_WORDS for word in hit.term.split())
+            addressed = inherent or any(
+                lo <= a.last < hit.first and hit.first - a.last <= 3 for a in address
+            )
+            predicated = any(
+                lo <= p.last < hit.first and hit.first - p.last <= 3 for p in predicates
+            )
+            if addressed:
+                score, how = 0.5 + 0.45 * w, "addressed insult"
+            elif predicated:
+                score, how = 0.45 + 0.35 * w, "insult aimed at someone"
+            else:
+                score, how = 0.65 * w, "insulting word"
+            if _negated_before(tokens, max(lo, hit.first - 3), hit.first, skip=None):
+                score *= 0.4
+                how += ", negated"
+            if _in_quotes(text, hit.first) or any(
+                lo <= m.last < hit.first and hit.first - m.last <= 4 for m in mentions
+            ):
+                score = min(score, 0.35)
+                how += ", mentioned"
+            yield _reason(
+                text,
+                self.name,
+                Category.INSULT,
+                score,
+                hit.first,
+                hit.last,
+                f"{how} ({hit.term!r})",
+            )
+
+
+# ---------------------------------------------------------------------------
+# Sexual content
+# ---------------------------------------------------------------------------
+
+_SEXUAL = Lexicon(sexual.SEXUAL)
+_SOLICITATION = Lexicon(sexual.SOLICITATION)
+
+
+class SexualRule:
+    """Explicit sexual vocabulary and solicitation.
+
+    A word scores ``0.95 w`` when its weight is at least 0.8, else ``0.7 w``;
+    several distinct words in one text add up (noisy-or); solicitation phrases
+    score 0.95.
+    """
+
+    name: str = "sexual"
+
+    def apply(self, text: NormalizedText, language: str) -> Iterator[Reason]:
+        """Yield sexual-content reasons (see the class docstring)."""
+        del language
+        hits = _SEXUAL.find(text)
+        solicit = _SOLICITATION.find(text)
+        if not (hits or solicit):
+            return
+        for hit in solicit:
+            yield _reason(
+                text,
+                self.name,
+                Category.SEXUAL,
+                0.95,
+                hit.first,
+                hit.last,
+                f"sexual solicitation ({hit.term!r})",
+            )
+        remaining = 1.0
+        for hit in hits:
+            score = (0.95 if hit.weight >= 0.8 else 0.7) * hit.weight
+            remaining *= 1.0 - score
+        combined = 1.0 - remaining
+        for hit in hits:
+            yield _reason(
+                text,
+                self.name,
+                Category.SEXUAL,
+                combined,
+                hit.first,
+                hit.last,
+                f"sexual term ({hit.term!r})",
+            )
+
+
+# ---------------------------------------------------------------------------
+# Spam
+# ---------------------------------------------------------------------------
+
+_URL = re.compile(
+    r"(?i)\bhttps?://[^\s<>\"']+|\bwww\.[^\s<>\"']+"
+    r"|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|net|org|fr|ma|io|co|me|ly|gl|gd"
+    r"|xyz|info|biz|top|site|online|shop|club|app|link|ee|at|gy|cc|in|id|st|tk|ru)"
+    r"\b(?:/[^\s<>\"']*)?"
+)
+_SHORTENER = re.compile(
+    r"(?i)(?<![\w.])(?:https?://)?(?:www\.)?(?:"
+    + "|".join(re.escape(domain) for domain in spam.SHORTENERS)
+    + r")(?:/|\b)"
+)
+_EMAIL_LIKE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PROMOTION = Lexicon(spam.PROMOTION)
+_CONTACT = Lexicon(spam.CONTACT)
+_SPACE_DIGITS = re.compile(r"(?:\+|00)?\d(?:[\s.-]?\d){7,14}")
+_REPEAT_CHAR = re.compile(r"(\S)\1{9,}")
+
+
+def count_links(text: str) -> int:
+    """Count URLs and bare domains in ``text`` (e-mail addresses excluded)."""
+    cleaned = _EMAIL_LIKE.sub(" ", text)
+    return len(_URL.findall(cleaned))
+
+
+class SpamRule:
+    """Promotion, scams, link and repetition spam.
+
+    Signals: URL shorteners (0.8), promotional phrases (weight x 0.8; 0.9
+    together with a link), an invitation to get in touch followed by a phone
+    number (0.9), a word making up half of a long text or a character repeated
+    ten times or more (0.6 / 0.35), three or more links (0.7). Several distinct
+    signals add 0.1 each.
+    """
+
+    name: str = "spam"
+
+    def apply(self, text: NormalizedText, language: str) -> Iterator[Reason]:
+        """Yield spam reasons (see the class docstring)."""
+        del language
+        original = text.original
+        found: list[Reason] = []
+        links = list(_URL.finditer(_EMAIL_LIKE.sub(" ", original)))
+        for match in _SHORTENER.finditer(original):
+            found.append(
+                Reason(
+                    self.name,
+                    Category.SPAM,
+                    0.8,
+                    Span(match.start(), match.end()),
+                    "URL shortener",
+                )
+            )
+        promotions = _PROMOTION.find(text)
+        for hit in promotions:
+            score = 0.9 if links and hit.weight >= 0.5 else 0.8 * hit.weight
+            found.append(
+                _reason(
+                    text,
+                    self.name,
+                    Category.SPAM,
+                    score,
+                    hit.first,
+                    hit.last,
+                    f"promotional phrase ({hit.term!r})",
+                )
+            )
+        for hit in _CONTACT.find(text):
+            tail_start = text.to_original(
+                Span(text.tokens[hit.last].end, text.tokens[hit.last].end)
+            )
+            tail = original[tail_start.start : tail_start.start + 30]
+            phone = _SPACE_DIGITS.search(tail)
+            if phone is not None:
+                span = text.token_span(hit.first, hit.last)
+                found.append(
+                    Reason(
+                        self.name,
+                        Category.SPAM,
+                        0.9,
+                        Span(span.start, tail_start.start + phone.end()),
+                        "invitation to get in touch with a phone number",
+                    )
+                )
+        if len(links) >= 3:
+            found.append(
+                Reason(
+                    self.name,
+                    Category.SPAM,
+                    0.7,
+                    Span(links[0].start(), links[-1].end()),
+                    f"{len(links)} links",
+                )
+            )
+        words = [t.text for t in text.tokens if len(t.text) > 1]
+        if len(words) >= 8:
+            top = max(set(words), key=words.count)
+            if words.count(top) * 2 >= len(words):
+                found.append(
+                    Reason(
+                        self.name,
+                        Category.SPAM,
+                        0.6,
+                        None,
+                        f"one word repeated {words.count(top)} times",
+                    )
+                )
+        for match in _REPEAT_CHAR.finditer(original):
+            found.append(
+                Reason(
+                    self.name,
+                    Category.SPAM,
+                    0.35,
+                    Span(match.start(), match.end()),
+                    "character repeated",
+                )
+            )
+            break
+        if not found:
+            return
+        distinct = len({r.detail.split(" (")[0] for r in found})
+        bonus = 0.1 * (distinct - 1)
+        for reason in found:
+            yield Reason(
+                reason.source,
+                reason.category,
+                round(min(1.0, reason.score + bonus), 4),
+                reason.span,
+                reason.detail,
+            )
+
+
+# ---------------------------------------------------------------------------
+# Personal data
+# ---------------------------------------------------------------------------
+
+_SEP = r"[\s.\-]?"
+_PHONES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "Moroccan phone number",
+        re.compile(
+            rf"(?<![\w+])(?:(?:\+|00){_SEP}212{_SEP}\(?0?\)?{_SEP}[5-7]|0[5-7])(?:{_SEP}\d){{8}}(?!\d)"
+        ),
+    ),
+    (
+        "French phone number",
+        re.compile(
+            rf"(?<![\w+])(?:(?:\+|00){_SEP}33{_SEP}\(?0?\)?{_SEP}[1-9]|0[1-9])(?:{_SEP}\d{{2}}){{4}}(?!\d)"
+        ),
+    ),
+    (
+        "international phone number",
+        re.compile(rf"(?<![\w+])\+[1-9]\d{{0,2}}(?:{_SEP}\d){{6,12}}(?!\d)"),
+    ),
+)
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}\b")
+_STREET_WORDS = (
+    r"rue|avenue|av\.?|bd|boulevard|blvd|impasse|all[ée]e|chemin|place|route|"
+    r"lotissement|lot\.?|r[ée]sidence|derb|zenqa|zanka|hay|quartier|street|st\.?|"
+    r"road|rd\.?|lane|ave\.?"
+)
+_STREET_ADDRESS = re.compile(
+    rf"(?<!\w)\d{{1,4}}(?:\s?(?:bis|ter))?,?\s+(?:{_STREET_WORDS})(?!\w)(?:\s+[^\W\d_][\w'-]*){{1,3}}"
+    rf"|(?<!\w)\d{{1,5}}\s+(?:[^\W\d_][\w'-]*\s+){{1,2}}(?:street|st|road|rd|avenue|ave|lane|boulevard|blvd)\b"
+    r"|(?:زنقه|زنقة|شارع|درب|حي|اقامه|إقامة|عماره|عمارة)\s+[\w\s]{0,25}?(?:رقم\s*)?\d+"
+    r"|\d+\s*(?:زنقه|زنقة|شارع|درب)",
+    re.IGNORECASE,
+)
+_IBAN = re.compile(
+    r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}(?![A-Za-z0-9])"
+)
+_RIB = re.compile(r"(?<!\d)\d(?:[ ]?\d){23}(?!\d)")
+_STREET_HINT = re.compile(r"زنق|شارع|درب")
+_CIN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{1,2}\d{5,6}(?![A-Za-z0-9])")
+_NIR = re.compile(
+    r"(?<!\d)[12][ ]?\d{2}[ ]?(?:0[1-9]|1[0-2]|[2-9]\d)[ ]?(?:\d{2}|2[ABab])"
+    r"[ ]?\d{3}[ ]?\d{3}[ ]?\d{2}(?!\d)"
+)
+_CIN_CONTEXT = re.compile(
+    r"(?i)\b(?:cin|c\.i\.n|carte nationale|carte d'identit[ée]|identity card|id card)\b"
+    r"|البطاقه الوطنيه|البطاقة الوطنية|لاكارط|بطاقة التعريف"
+)
+_ACCOUNT_CONTEXT = re.compile(
+    r"(?i)\b(?:rib|compte|virement|account|bank)\b|حساب|الحساب"
+)
+
+
+def iban_is_valid(candidate: str) -> bool:
+    """Check an IBAN's ISO 13616 mod-97 checksum (spaces allowed)."""
+    compact = candidate.replace(" ", "").upper()
+    if not 15 <= len(compact) <= 34 or not compact.isalnum():
+        return False
+    rearranged = compact[4:] + compact[:4]
+    digits = "".join(str(int(c, 36)) for c in rearranged)
+    return int(digits) % 97 == 1
+
+
+def rib_is_valid(candidate: str) -> bool:
+    """Check a 24-digit Moroccan RIB's two-digit key (the whole number ≡ 0 mod 97)."""
+    digits = candidate.replace(" ", "")
+    return len(digits) == 24 and digits.isdigit() and int(digits) % 97 == 0
+
+
+def nir_is_valid(candidate: str) -> bool:
+    """Check a French NIR's key: ``97 - (first 13 digits mod 97)``.
+
+    Corsican departments ``2A``/``2B`` count as ``19``/``18`` for the check.
+    """
+    compact = candidate.replace(" ", "").upper()
+    if len(compact) != 15:
+        return False
+    body, key = compact[:13], compact[13:]
+    body = body.replace("2A", "19", 1) if body[5:7] == "2A" else body
+    body = body.replace("2B", "18", 1) if body[5:7] == "2B" else body
+    if not (body.isdigit() and key.isdigit()):
+        return False
+    return 97 - int(body) % 97 == int(key)
+
+
+class PersonalDataRule:
+    """Phone numbers, e-mail addresses, street addresses, bank and ID numbers.
+
+    Matches run on the original text. Checksums (IBAN mod 97, RIB key, NIR
+    key) keep prices, dates and order numbers out. Scores: IBAN/NIR 0.95,
+    phone 0.9, RIB 0.9 (0.7 with an account word but a bad key), e-mail 0.8,
+    address 0.7, Moroccan CIN 0.85 next to an ID word, else 0.3.
+    """
+
+    name: str = "personal_data"
+
+    def apply(self, text: NormalizedText, language: str) -> Iterator[Reason]:
+        """Yield personal-data reasons (see the class docstring)."""
+        del language
+        original = text.original
+        if (
+            not any(c.isdigit() for c in original)
+            and "@" not in original
+            and not _STREET_HINT.search(original)
+        ):
+            return
+        taken: list[tuple[int, int]] = []
+
+        def free(start: int, end: int) -> bool:
+            return all(end <= a or start >= b for a, b in taken)
+
+        def emit(score: float, start: int, end: int, detail: str) -> Reason:
+            taken.append((start, end))
+            return Reason(
+                self.name, Category.PERSONAL_DATA, score, Span(start, end), detail
+            )
+
+        for match in _IBAN.finditer(original):
+            if iban_is_valid(match.group()):
+                yield emit(0.95, match.start(), match.end(), "IBAN (valid checksum)")
+        for match in _NIR.finditer(original):
+            if free(match.start(), match.end()) and nir_is_valid(match.group()):
+                yield emit(
+                    0.95, match.start(), match.end(), "French social security number"
+                )
+        for match in _RIB.finditer(original):
+            if not free(match.start(), match.end()):
+                continue
+            if rib_is_valid(match.group()):
+                yield emit(0.9, match.start(), match.end(), "Moroccan RIB (valid key)")
+            elif _ACCOUNT_CONTEXT.search(original):
+                yield emit(
+                    0.7, match.start(), match.end(), "24-digit bank account number"
+                )
+        for detail, pattern in _PHONES:
+            for match in pattern.finditer(original):
+                if free(match.start(), match.end()):
+                    yield emit(0.9, match.start(), match.end(), detail)
+        for match in _EMAIL.finditer(original):
+            yield emit(0.8, match.start(), match.end(), "e-mail address")
+        for match in _STREET_ADDRESS.finditer(original):
+            if free(match.start(), match.end()):
+                yield emit(0.7, match.start(), match.end(), "street address")
+        context = _CIN_CONTEXT.search(original) is not None
+        for match in _CIN.finditer(original):
+            if free(match.start(), match.end()):
+                yield emit(
+                    0.85 if context else 0.3,
+                    match.start(),
+                    match.end(),
+                    "Moroccan national ID (CIN)" + ("" if context else ", no context"),
+                )
+
+
+def default_rules() -> list[Rule]:
+    """Return a fresh list of the built-in rules, in reporting order."""
+    return [
+        ThreatIncitementRule(),
+        HateRule(),
+        InsultRule(),
+        SexualRule(),
+        SpamRule(),
+        PersonalDataRule(),
+    ]
