@@ -11,3 +11,25 @@ def comments_article(db):
     from tests.factories import build_comment_article
 
     return build_comment_article()
+
+
+# --- comments reader features and API (helper C2) ----------------------------
+
+
+@pytest.fixture
+def no_reader_receivers():
+    """Run the test with no receiver on ``comment_flagged`` and ``comment_edited``.
+
+    The moderation app requeues flagged and edited comments; tests of the
+    comments app's own rules run without it.
+    """
+    from manchette.comments.signals import comment_edited, comment_flagged
+
+    saved = [(s, s.receivers) for s in (comment_flagged, comment_edited)]
+    for signal, _receivers in saved:
+        signal.receivers = []
+        signal.sender_receivers_cache.clear()
+    yield
+    for signal, receivers in saved:
+        signal.receivers = receivers
+        signal.sender_receivers_cache.clear()

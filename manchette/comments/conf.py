@@ -39,6 +39,15 @@ class CommentsSettings:
     COOKIE_NAME: str = "comment_author"
     COOKIE_MAX_AGE: int = 365 * 24 * 60 * 60
     OWN_COMMENTS_LIMIT: int = 50
+    # Reader features (flags, edit tokens, reply emails, feeds, widget).
+    FLAG_RATE_LIMIT: int = 10
+    FLAG_RATE_WINDOW_SECONDS: int = 60 * 60
+    FLAG_NOTE_MAX_LENGTH: int = 500
+    EDIT_SECONDS: int = 10 * 60
+    NOTIFY_CONFIRM_MAX_AGE_SECONDS: int = 7 * 24 * 60 * 60
+    BASE_URL: str = ""
+    FEED_ITEMS: int = 50
+    WIDGET_ALLOWED_ORIGINS: tuple[str, ...] = ()
 
 
 _FIELDS = frozenset(f.name for f in dataclasses.fields(CommentsSettings))

@@ -33,3 +33,30 @@ comment_submitted = Signal()
 #:                     decisions (the moderation engine, commands).
 #:   ``reason``     -- a free-text reason (``str``, may be empty).
 comment_status_changed = Signal()
+
+#: Sent by ``flags.comment_flag`` after a reader's flag was stored, inside the
+#: same transaction. Not sent when the same flagger flags the same comment
+#: again. The comment's status is not changed here: receivers (the moderation
+#: app) decide whether to put it back in the review queue.
+#:
+#: Arguments:
+#:   ``sender``  -- the comment model class.
+#:   ``comment`` -- the flagged comment instance.
+#:   ``flag``    -- the stored ``CommentFlag`` (``reason``, ``note``).
+#:   ``count``   -- how many flags the comment now has (``int``).
+comment_flagged = Signal()
+
+#: Sent by ``tokens.comment_edit`` after an author edited their own comment.
+#: The new body and ``edited_at`` are saved and the comment was put back to
+#: ``pending`` (``comment_status_changed`` was sent if it was approved), so an
+#: edit is never published before moderation looked at it again. Receivers call
+#: ``services.comment_set_status`` to approve it; like ``comment_submitted`` they
+#: are called with ``send_robust`` and a failing receiver's writes are rolled back.
+#:
+#: Arguments:
+#:   ``sender``     -- the comment model class.
+#:   ``comment``    -- the edited comment instance (``status == "pending"``).
+#:   ``old_body``   -- the text before the edit (``str``).
+#:   ``old_status`` -- the status before the edit (``str``).
+#:   ``request``    -- the ``HttpRequest`` of the edit, or ``None``.
+comment_edited = Signal()
