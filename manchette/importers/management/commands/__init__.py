@@ -1,0 +1,1 @@
+"""The ``import-wxr`` command (``import_wxr`` is the same command)."""
