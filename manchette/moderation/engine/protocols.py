@@ -62,7 +62,10 @@ class Classifier(Protocol):
         values (for instance ``("toxicity", "insult", "hate", "spam", "sexual")``).
     """
 
-    heads_: tuple[str, ...]
+    @property
+    def heads_(self) -> tuple[str, ...]:
+        """Column names of :meth:`predict_proba` (a plain attribute satisfies it)."""
+        ...
 
     def predict_proba(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         """Return the probability that each head is positive.

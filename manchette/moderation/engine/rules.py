@@ -72,10 +72,11 @@ _EN_CONTRACTIONS = frozenset(
     ]
 )
 _HUMAN_PLURAL = re.compile(
-    r"^(?:\w{3,}(?:istes|iens|iennes|ains|aines|ites|ards)"
+    r"^(?:\w{3,}(?:istes|iens|iennes|ains|aines|ards)"
     r"|\w{3,}(?:ists|ians|ites)"
     r"|ال\w{3,}(?:ين|ون)|l\w{3,}in)$"
 )
+_PLURAL_OBJECT = re.compile(r"\w{2,}(?:وهم|هم|هن|كم|هوم|ohom|houm|hom|hum)$")
 _ABSTRACT = re.compile(
     r"\w{3,}(?:tion|tions|ite|ites|isme|ismes|ment|ments|ance|ences?)$"
 )
@@ -168,6 +169,7 @@ _NEGATION_PHRASES = Lexicon(threat.NEGATION_PHRASES)
 _REPORTING = Lexicon(threat.REPORTING)
 _CONDEMNATION = Lexicon(threat.CONDEMNATION)
 _IDIOMS = Lexicon(threat.IDIOMS)
+_DEATH_NEEDS_L = frozenset({"الموت", "lmout"})
 _WEAK_DETERMINERS = frozenset({"les", "the", "ال"})
 _EN_IMPERATIVE_OPENERS = frozenset(
     ["just", "so", "now", "go", "please", "pls", "and", "then"]
@@ -210,11 +212,13 @@ def _target_strength(
         elif strength == best[0] > 0.0:
             best = (strength, min(first, best[1]), max(last, best[2]))
 
+    determiner_ends = {d.last: d.first for d in ctx.determiners}
     for hit in _within(ctx.people, lo, hi):
-        consider(1.0, hit.first, hit.last)
+        first = determiner_ends.get(hit.first - 1, hit.first)
+        consider(1.0, max(first, lo), hit.last)
     for hit in _within(ctx.modality_target, lo, hi):
         consider(1.0, hit.first, hit.last)
-    if act.suffix in OBJECT_SUFFIXES:
+    if act.suffix in OBJECT_SUFFIXES or _PLURAL_OBJECT.search(tokens[act.last].text):
         consider(1.0, act.first, act.last)
     first_token = tokens[act.first]
     if not first_token.arabic:
@@ -230,7 +234,11 @@ def _target_strength(
         word = tokens[index].text
         if word.isdigit() and index + 1 <= hi and not tokens[index + 1].text.isdigit():
             consider(0.9, index, index + 1)
-        elif _HUMAN_PLURAL.match(word) and index != act.first:
+        elif (
+            _HUMAN_PLURAL.match(word)
+            and not _ABSTRACT.match(word)
+            and index != act.first
+        ):
             consider(0.8, index, index)
     for hit in _within(ctx.determiners, lo, hi):
         noun = hit.last + 1
@@ -418,6 +426,13 @@ class ThreatIncitementRule:
         tokens = text.tokens
         sent_lo, sent_hi = _sentence_bounds(tokens, hit.first)
         if hit.last + 1 > sent_hi and hit.term not in {"au poteau", "a mort"}:
+            return None
+        follower = tokens[hit.last + 1]
+        if hit.term in _DEATH_NEEDS_L and not (
+            follower.text.startswith(("ل", "l"))
+            and len(follower.text) >= 3
+            and not _is_negation(tokens, hit.last + 1)
+        ):
             return None
         if self._blocked(text, ctx, hit, hit, (sent_lo, sent_hi)):
             return None
@@ -839,7 +854,7 @@ class SpamRule:
             break
         if not found:
             return
-        distinct = len({r.detail.split(" (")[0] for r in found})
+        distinct = len({r.detail for r in found})
         bonus = 0.1 * (distinct - 1)
         for reason in found:
             yield Reason(

@@ -813,6 +813,8 @@ DEATH_TO: tuple[str, ...] = (
     "الموت لل",
     "الموت ال",
     "lmout l",
+    "الموت",
+    "lmout",
 )
 
 #: Words that negate what follows (exact word match).

@@ -1,0 +1,74 @@
+"""Policy: thresholds to actions."""
+
+from __future__ import annotations
+
+import pytest
+
+from manchette.moderation.engine import Action, AuthorHistory, Category, Policy, Reason
+
+
+def _scores(**values: float) -> dict[Category, float]:
+    scores = dict.fromkeys(Category, 0.0)
+    for name, value in values.items():
+        scores[Category(name)] = value
+    return scores
+
+
+def test_policy_approves_clean_scores():
+    assert Policy().decide(_scores(), 0.0, ()) is Action.APPROVE
+
+
+@pytest.mark.parametrize(
+    ("category", "value", "action"),
+    [
+        ("insult", 0.49, Action.APPROVE),
+        ("insult", 0.5, Action.HOLD),
+        ("insult", 0.85, Action.REJECT),
+        ("hate", 0.9, Action.REJECT),
+        ("spam", 0.6, Action.HOLD),
+        ("sexual", 0.95, Action.REJECT),
+        ("threat_incitement", 0.39, Action.APPROVE),
+        ("threat_incitement", 0.4, Action.HOLD),
+        ("threat_incitement", 1.0, Action.HOLD),
+        ("personal_data", 1.0, Action.HOLD),
+    ],
+)
+def test_policy_bands(category, value, action):
+    assert Policy().decide(_scores(**{category: value}), 0.0, ()) is action
+
+
+def test_policy_always_hold_beats_reject():
+    scores = _scores(insult=0.99, threat_incitement=0.9)
+    assert Policy().decide(scores, 0.99, ()) is Action.HOLD
+
+
+def test_policy_links_hold():
+    assert Policy().decide(_scores(), 0.0, (), link_count=1) is Action.APPROVE
+    assert Policy().decide(_scores(), 0.0, (), link_count=2) is Action.HOLD
+    assert (
+        Policy(links_hold=5).decide(_scores(), 0.0, (), link_count=4) is Action.APPROVE
+    )
+
+
+def test_policy_toxicity_thresholds():
+    assert Policy().decide(_scores(), 0.6, ()) is Action.HOLD
+    assert Policy().decide(_scores(), 0.95, ()) is Action.REJECT
+
+
+def test_policy_engine_failure_forces_hold():
+    failure = Reason("engine", Category.THREAT_INCITEMENT, 0.0, None, "rule failed")
+    assert Policy().decide(_scores(insult=0.99), 0.99, (failure,)) is Action.HOLD
+
+
+def test_policy_repeat_offender_loses_benefit_of_doubt():
+    history = AuthorHistory(approved=1, rejected=4)
+    assert Policy().decide(_scores(insult=0.35), 0.35, ()) is Action.APPROVE
+    decided = Policy().decide(_scores(insult=0.35), 0.35, (), author_history=history)
+    assert decided is Action.HOLD
+
+
+def test_policy_validates_thresholds():
+    with pytest.raises(ValueError, match="hold <= reject"):
+        Policy(hold=dict.fromkeys(Category, 0.9), reject=dict.fromkeys(Category, 0.5))
+    with pytest.raises(ValueError, match="missing"):
+        Policy(hold={Category.HATE: 0.5})
