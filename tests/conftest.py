@@ -33,3 +33,28 @@ def no_reader_receivers():
     for signal, receivers in saved:
         signal.receivers = receivers
         signal.sender_receivers_cache.clear()
+
+
+# --- moderation (helper D) ---------------------------------------------------
+
+
+@pytest.fixture
+def moderator(db):
+    """Return a staff user allowed to use the moderation queue."""
+    from tests.factories import ModeratorFactory
+
+    return ModeratorFactory()
+
+
+@pytest.fixture
+def moderator_client(client, moderator):
+    """Return a test client logged in as ``moderator``."""
+    client.force_login(moderator)
+    return client
+
+
+@pytest.fixture
+def rules_only_engine(settings, tmp_path):
+    """Point ``MODERATION_ARTIFACT_DIR`` at an empty folder: no model, rules only."""
+    settings.MODERATION_ARTIFACT_DIR = tmp_path / "no-artifact"
+    return tmp_path / "no-artifact"

@@ -69,3 +69,59 @@ class CommentFactory(factory.django.DjangoModelFactory):
         if create and obj.thread_id is None:
             obj.thread_id = obj.pk
             obj.save(update_fields=["thread"])
+
+
+# --- moderation (helper D) -----------------------------------------------------
+from django.contrib.auth import get_user_model as _get_user_model  # noqa: E402
+from django.contrib.auth.models import Permission as _Permission  # noqa: E402
+
+from manchette.moderation.models import (  # noqa: E402
+    DecisionAction as _DecisionAction,
+)
+from manchette.moderation.models import (  # noqa: E402
+    DecisionOrigin as _DecisionOrigin,
+)
+from manchette.moderation.models import (  # noqa: E402
+    ModerationDecision as _ModerationDecision,
+)
+
+
+class ModeratorFactory(factory.django.DjangoModelFactory):
+    """A staff user with Wagtail admin access and ``comments.can_moderate``."""
+
+    class Meta:
+        model = _get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"moderatrice{n}")
+    email = factory.Sequence(lambda n: f"moderatrice{n}@example.org")
+    is_staff = True
+    password = factory.django.Password("moderation-pass")
+
+    @factory.post_generation
+    def permissions(obj, create, extracted, **kwargs):  # noqa: N805
+        """Grant admin access and moderation (``permissions=False`` skips)."""
+        if not create or extracted is False:
+            return
+        obj.user_permissions.add(
+            _Permission.objects.get(
+                content_type__app_label="wagtailadmin", codename="access_admin"
+            ),
+            _Permission.objects.get(
+                content_type__app_label="comments", codename="can_moderate"
+            ),
+        )
+
+
+class ModerationDecisionFactory(factory.django.DjangoModelFactory):
+    """An engine decision row (pass ``comment=``); it does not change the status."""
+
+    class Meta:
+        model = _ModerationDecision
+
+    comment = factory.SubFactory(CommentFactory)
+    action = _DecisionAction.HOLD
+    origin = _DecisionOrigin.ENGINE
+    reasons = factory.LazyFunction(list)
+    scores = factory.LazyFunction(dict)
+    engine_version = "test"

@@ -1,0 +1,290 @@
+"""The moderation queue in the Wagtail admin."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from manchette.comments.abstracts import CommentStatus
+from manchette.moderation import services
+from manchette.moderation.models import (
+    Ban,
+    DecisionAction,
+    DecisionOrigin,
+    ModerationDecision,
+    ModerationMode,
+    TargetMode,
+)
+from manchette.moderation.selectors import highlight
+from tests.factories import CommentFactory, ModerationDecisionFactory, ModeratorFactory
+from tests.moderation.helpers import submit
+
+pytestmark = pytest.mark.django_db
+
+THREAT = "Il faut éliminer ces traîtres, on sait où ils habitent."
+QUEUE = "/admin/moderation/"
+
+
+def _held(article, body=THREAT, **kwargs):
+    comment = submit(article, body, **kwargs)
+    assert comment.status == CommentStatus.PENDING
+    return comment
+
+
+def test_queue_requires_login(client):
+    response = client.get(QUEUE)
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_queue_refuses_staff_without_permission(client, comments_article):
+    _held(comments_article)
+    user = ModeratorFactory(permissions=False)
+    from django.contrib.auth.models import Permission
+
+    user.user_permissions.add(
+        Permission.objects.get(codename="access_admin"),
+    )
+    client.force_login(user)
+
+    response = client.get(QUEUE)
+
+    assert response.status_code in {302, 403}
+    assert "éliminer" not in response.content.decode()
+
+
+def test_queue_shows_reason_and_marked_span(moderator_client, comments_article):
+    comment = _held(comments_article)
+
+    response = moderator_client.get(QUEUE)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="moderation-item-{comment.pk}"' in html
+    assert "threat_incitement" in html
+    marked = re.search(r"<mark>(.*?)</mark>", html, flags=re.DOTALL)
+    assert marked is not None
+    assert "éliminer" in marked.group(1)
+
+
+def test_queue_renders_script_inert(moderator_client, comments_article):
+    body = '<script>alert("x")</script> Il faut éliminer ces traîtres <b>vite</b>.'
+    _held(comments_article, body)
+
+    html = moderator_client.get(QUEUE).content.decode()
+
+    assert "<script>alert" not in html
+    assert "<b>vite" not in html
+    assert "&lt;script&gt;alert(&quot;" in html
+    assert "&lt;/script&gt;" in html
+    assert "&lt;b&gt;vite&lt;/b&gt;" in html
+
+
+def test_highlight_escapes_and_merges_spans():
+    text = "a <i>b</i> c"
+
+    html = highlight(text, [(2, 5), (4, 10), (50, 60)])
+
+    assert str(html) == "a <mark>&lt;i&gt;b&lt;/i&gt;</mark> c"
+
+
+def test_queue_includes_keyboard_script_and_plain_buttons(
+    moderator_client, comments_article
+):
+    comment = _held(comments_article)
+
+    html = moderator_client.get(QUEUE).content.decode()
+
+    assert re.search(r'<script src="[^"]*moderation/js/queue\.js"', html)
+    for key, action in (("a", "approve"), ("r", "reject"), ("s", "spam")):
+        assert f'name="item_action" value="{comment.pk}:{action}"' in html
+        assert f'data-shortcut="{key}"' in html
+    script = (
+        Path(__file__).resolve().parents[2]
+        / "manchette/moderation/static/moderation/js/queue.js"
+    ).read_text()
+    assert "keydown" in script
+    assert '"j"' in script
+    assert '"k"' in script
+
+
+def test_queue_filters_by_category_and_language(moderator_client, comments_article):
+    _held(comments_article)
+    doxx = _held(
+        comments_article,
+        "Son numéro perso c'est le 06 12 34 56 78, appelez-le tous ce soir.",
+        email="autre@example.org",
+    )
+
+    by_category = moderator_client.get(QUEUE, {"category": "personal_data"})
+    by_french = moderator_client.get(QUEUE, {"language": "fr"})
+    by_english = moderator_client.get(QUEUE, {"language": "en"})
+
+    assert [i["comment"].pk for i in by_category.context["items"]] == [doxx.pk]
+    assert len(by_french.context["items"]) == 2
+    assert by_english.context["items"] == []
+
+
+def test_queue_filters_by_score_range(moderator_client, comments_article):
+    low = CommentFactory(target=comments_article, status=CommentStatus.PENDING)
+    high = CommentFactory(target=comments_article, status=CommentStatus.PENDING)
+    ModerationDecisionFactory(comment=low, toxicity=0.2)
+    ModerationDecisionFactory(comment=high, toxicity=0.9)
+
+    above = moderator_client.get(QUEUE, {"score_min": "0.5"})
+    below = moderator_client.get(QUEUE, {"score_max": "0.5"})
+
+    assert [i["comment"].pk for i in above.context["items"]] == [high.pk]
+    assert [i["comment"].pk for i in below.context["items"]] == [low.pk]
+
+
+def test_queue_filters_flagged_and_article(moderator_client, comments_article):
+    from tests.factories import build_comment_article
+
+    other_article = build_comment_article(title="Autre article")
+    flagged = CommentFactory(target=comments_article, status=CommentStatus.PENDING)
+    ModerationDecisionFactory(comment=flagged, origin=DecisionOrigin.FLAG)
+    elsewhere = CommentFactory(target=other_article, status=CommentStatus.PENDING)
+    ModerationDecisionFactory(comment=elsewhere)
+    content_type = ContentType.objects.get_for_model(other_article)
+
+    by_flag = moderator_client.get(QUEUE, {"flagged": "on"})
+    by_article = moderator_client.get(
+        QUEUE, {"article": f"{content_type.pk}:{other_article.pk}"}
+    )
+
+    assert [i["comment"].pk for i in by_flag.context["items"]] == [flagged.pk]
+    assert [i["comment"].pk for i in by_article.context["items"]] == [elsewhere.pk]
+    assert by_article.context["mode"] == TargetMode.NORMAL
+
+
+def test_queue_paginates_fifty_per_page(moderator_client, comments_article):
+    for _ in range(51):
+        CommentFactory(target=comments_article, status=CommentStatus.PENDING)
+
+    first = moderator_client.get(QUEUE)
+    second = moderator_client.get(QUEUE, {"p": 2})
+
+    assert len(first.context["items"]) == 50
+    assert len(second.context["items"]) == 1
+
+
+def test_queue_shows_author_history(moderator_client, comments_article, moderator):
+    old = _held(comments_article, email="habitue@example.org")
+    services.review_decision(
+        comment=old, action=DecisionAction.REJECT, moderator=moderator
+    )
+    new = _held(comments_article, THREAT + " Encore.", email="habitue@example.org")
+
+    response = moderator_client.get(QUEUE)
+
+    item = next(i for i in response.context["items"] if i["comment"].pk == new.pk)
+    assert item["history"].rejected == 1
+    assert "1 rejected" in response.content.decode()
+
+
+def test_decide_item_action_approves(moderator_client, comments_article, moderator):
+    comment = _held(comments_article)
+
+    response = moderator_client.post(
+        reverse("moderation_decide"),
+        {"item_action": f"{comment.pk}:approve", "action": "spam"},
+    )
+
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.APPROVED
+    latest = services.latest_decision(comment)
+    assert latest.origin == DecisionOrigin.MODERATOR
+    assert latest.decided_by == moderator
+
+
+def test_decide_bulk_rejects_selected(moderator_client, comments_article):
+    chosen = [_held(comments_article, THREAT + f" {n}") for n in range(2)]
+    untouched = _held(comments_article, THREAT + " 9")
+
+    moderator_client.post(
+        reverse("moderation_decide"),
+        {"comment": [c.pk for c in chosen], "action": "reject", "bulk": "1"},
+    )
+
+    for comment in chosen:
+        comment.refresh_from_db()
+        assert comment.status == CommentStatus.REJECTED
+    untouched.refresh_from_db()
+    assert untouched.status == CommentStatus.PENDING
+
+
+def test_decide_refuses_without_permission(client, comments_article):
+    comment = _held(comments_article)
+    client.force_login(ModeratorFactory(permissions=False))
+
+    client.post(reverse("moderation_decide"), {"item_action": f"{comment.pk}:approve"})
+
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PENDING
+    assert not ModerationDecision.objects.filter(origin="moderator").exists()
+
+
+def test_decide_ban_email_and_protected_domain(moderator_client, comments_article):
+    comment = _held(comments_article, email="troll@gmail.com")
+
+    moderator_client.post(reverse("moderation_decide"), {"ban": f"{comment.pk}:email"})
+    response = moderator_client.post(
+        reverse("moderation_decide"), {"ban": f"{comment.pk}:domain"}, follow=True
+    )
+
+    assert list(Ban.objects.values_list("kind", flat=True)) == ["email"]
+    assert "shared by many people" in response.content.decode()
+
+
+def test_set_mode_premoderates_page(moderator_client, comments_article):
+    content_type = ContentType.objects.get_for_model(comments_article)
+
+    moderator_client.post(
+        reverse("moderation_set_mode"),
+        {"article": f"{content_type.pk}:{comments_article.pk}", "mode": "premoderate"},
+    )
+
+    mode = ModerationMode.objects.get(object_pk=str(comments_article.pk))
+    assert mode.mode == TargetMode.PREMODERATE
+
+
+def test_queue_shows_model_panel(moderator_client, comments_article):
+    response = moderator_client.get(QUEUE)
+
+    panel = response.context["model"]
+    state = services.engine_state()
+    assert panel["version"] == state.model_version
+    if state.meta is not None:
+        assert f"data-model-version>{state.model_version}<" in response.content.decode()
+        assert panel["metrics"]
+    else:
+        assert "every comment is held" in response.content.decode()
+
+
+def test_admin_menu_shows_pending_count(moderator_client, comments_article):
+    _held(comments_article)
+
+    html = moderator_client.get("/admin/").content.decode()
+
+    assert "Moderation (1)" in html
+
+
+def test_appeals_list_shows_open_appeal(moderator_client, comments_article, moderator):
+    comment = _held(comments_article)
+    decision = services.review_decision(
+        comment=comment, action=DecisionAction.REJECT, moderator=moderator
+    )
+    services.appeal_create(
+        comment=comment, decision=decision, text="Je citais pour condamner."
+    )
+
+    response = moderator_client.get(reverse("moderation_appeals"))
+
+    assert "Je citais pour condamner." in response.content.decode()
+    queue = moderator_client.get(QUEUE, {"appealed": "on"})
+    assert [i["comment"].pk for i in queue.context["items"]] == [comment.pk]
