@@ -9,6 +9,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/", include("manchette.api.urls")),  # JSON API (django-ninja)
+    path("moderation/", include("manchette.moderation.urls")),  # appeals (DSA)
 ]
 
 if settings.DEBUG:

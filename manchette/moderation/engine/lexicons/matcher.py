@@ -155,6 +155,21 @@ def word_variants(text: str, alt: str) -> tuple[tuple[str, str], ...]:
     return tuple(out.items())
 
 
+_KEYS_MEMO: list[tuple[NormalizedText, frozenset[str], frozenset[str]]] = []
+
+
+def _text_keys(text: NormalizedText) -> tuple[frozenset[str], frozenset[str]]:
+    """Return all lookup keys of a text and their two-letter heads (memoised)."""
+    if _KEYS_MEMO and _KEYS_MEMO[0][0] is text:
+        return _KEYS_MEMO[0][1], _KEYS_MEMO[0][2]
+    keys = frozenset(
+        key for token in text.tokens for key, _ in word_variants(token.text, token.alt)
+    )
+    heads = frozenset(key[:2] for key in keys)
+    _KEYS_MEMO[:] = [(text, keys, heads)]
+    return keys, heads
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     """A lexicon entry found in a text.
@@ -204,11 +219,12 @@ class Lexicon:
         The entries, in any of the supported languages.
     """
 
-    __slots__ = ("_exact", "_prefix", "size")
+    __slots__ = ("_exact", "_first_heads", "_first_keys", "_last", "_prefix", "size")
 
     def __init__(self, entries: Iterable[str]) -> None:
         self._exact: dict[str, list[_Pattern]] = {}
         self._prefix: dict[str, list[_Pattern]] = {}
+        self._last: tuple[NormalizedText, tuple[Hit, ...]] | None = None
         self.size = 0
         for raw in entries:
             term, _, weight_text = raw.partition("|")
@@ -226,6 +242,8 @@ class Lexicon:
             else:
                 self._exact.setdefault(first_key, []).append(pattern)
             self.size += 1
+        self._first_keys = frozenset(self._exact)
+        self._first_heads = frozenset(self._prefix)
 
     def _candidates(self, variants: tuple[tuple[str, str], ...]) -> list[_Pattern]:
         found: list[_Pattern] = []
@@ -258,17 +276,36 @@ class Lexicon:
         return best
 
     def find(self, text: NormalizedText) -> list[Hit]:
-        """Return every non-overlapping match in ``text``, left to right."""
+        """Return every non-overlapping match in ``text``, left to right.
+
+        The last result is memoised per text object, because several rules
+        look up the same lexicon (people, framing words) in the same text.
+        """
+        last = self._last
+        if last is not None and last[0] is text:
+            return list(last[1])
         hits: list[Hit] = []
         tokens = text.tokens
+        exact = self._exact
+        prefix = self._prefix
+        keys, heads = _text_keys(text)
+        if self._first_keys.isdisjoint(keys) and self._first_heads.isdisjoint(heads):
+            self._last = (text, ())
+            return hits
         index = 0
         while index < len(tokens):
+            token = tokens[index]
+            variants = word_variants(token.text, token.alt)
+            if not any(v in exact or (prefix and v[:2] in prefix) for v, _ in variants):
+                index += 1
+                continue
             hit = self.match_at(tokens, index)
             if hit is None:
                 index += 1
             else:
                 hits.append(hit)
                 index = hit.last + 1
+        self._last = (text, tuple(hits))
         return hits
 
     def contains(self, token: Token) -> bool:
