@@ -155,18 +155,21 @@ def word_variants(text: str, alt: str) -> tuple[tuple[str, str], ...]:
     return tuple(out.items())
 
 
-_KEYS_MEMO: list[tuple[NormalizedText, frozenset[str], frozenset[str]]] = []
+# One-slot memo; a single dict read/write is atomic, so threads at worst
+# recompute.
+_KEYS_MEMO: dict[str, tuple[NormalizedText, frozenset[str], frozenset[str]]] = {}
 
 
 def _text_keys(text: NormalizedText) -> tuple[frozenset[str], frozenset[str]]:
     """Return all lookup keys of a text and their two-letter heads (memoised)."""
-    if _KEYS_MEMO and _KEYS_MEMO[0][0] is text:
-        return _KEYS_MEMO[0][1], _KEYS_MEMO[0][2]
+    memo = _KEYS_MEMO.get("last")
+    if memo is not None and memo[0] is text:
+        return memo[1], memo[2]
     keys = frozenset(
         key for token in text.tokens for key, _ in word_variants(token.text, token.alt)
     )
     heads = frozenset(key[:2] for key in keys)
-    _KEYS_MEMO[:] = [(text, keys, heads)]
+    _KEYS_MEMO["last"] = (text, keys, heads)
     return keys, heads
 
 
