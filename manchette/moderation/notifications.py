@@ -76,11 +76,19 @@ DEFAULT_GROUND: tuple[Promise, Promise] = (
     _("Scope of platform service: terms and conditions"),
 )
 
+#: The decision, as the first sentence of the statement.
 ACTION_TEXT: dict[str, Promise] = {
-    DecisionAction.HOLD: _("is held for review by our moderators"),
-    DecisionAction.REJECT: _("was not published"),
-    DecisionAction.REMOVE: _("was removed"),
-    DecisionAction.SPAM: _("was not published"),
+    DecisionAction.HOLD: _("Your comment is held for review by our moderators."),
+    DecisionAction.REJECT: _("Your comment was not published."),
+    DecisionAction.REMOVE: _("Your comment was removed."),
+    DecisionAction.SPAM: _("Your comment was not published."),
+}
+#: The decision, as an email subject.
+SUBJECT_TEXT: dict[str, Promise] = {
+    DecisionAction.HOLD: _("Your comment is awaiting review"),
+    DecisionAction.REJECT: _("Your comment was not published"),
+    DecisionAction.REMOVE: _("Your comment was removed"),
+    DecisionAction.SPAM: _("Your comment was not published"),
 }
 
 
@@ -95,6 +103,7 @@ class Statement:
     ground_text: str
     law_text: str
     action_text: str
+    subject: str
     automated: bool
     appeal_url: str
     appeal_deadline: Any
@@ -161,6 +170,7 @@ def build_statement(decision: ModerationDecision) -> Statement:
             ground_text=str(ground_text),
             law_text=str(law_text),
             action_text=str(ACTION_TEXT.get(decision.action, ACTION_TEXT["reject"])),
+            subject=str(SUBJECT_TEXT.get(decision.action, SUBJECT_TEXT["reject"])),
             automated=decision.automated,
             appeal_url=appeal_url(decision),
             appeal_deadline=decision.created_at
@@ -206,9 +216,7 @@ def send_statement(decision: ModerationDecision) -> list[StatementOfReasons]:
 def _send_email(statement: Statement, address: str) -> None:
     context = {"statement": statement, "comment": statement.comment}
     with translation.override(statement.language):
-        subject = " ".join(
-            render_to_string("moderation/email/statement_subject.txt", context).split()
-        )
+        subject = statement.subject
         body = render_to_string("moderation/email/statement_body.txt", context)
         html = render_to_string("moderation/email/statement_body.html", context)
     message = EmailMultiAlternatives(subject, body, None, [address])

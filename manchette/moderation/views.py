@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from manchette.comments import get_comment_model
@@ -213,7 +214,12 @@ def decide(request: HttpRequest) -> HttpResponse:
         )
         messages.success(
             request,
-            _("%(count)d decisions recorded.") % {"count": len(decisions)},
+            ngettext(
+                "%(count)d decision recorded.",
+                "%(count)d decisions recorded.",
+                len(decisions),
+            )
+            % {"count": len(decisions)},
         )
     return _back(request)
 

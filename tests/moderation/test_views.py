@@ -183,7 +183,7 @@ def test_queue_shows_author_history(moderator_client, comments_article, moderato
 
     item = next(i for i in response.context["items"] if i["comment"].pk == new.pk)
     assert item["history"].rejected == 1
-    assert "1 rejected" in response.content.decode()
+    assert "1 refusé" in response.content.decode()
 
 
 def test_decide_item_action_approves(moderator_client, comments_article, moderator):
@@ -238,7 +238,7 @@ def test_decide_ban_email_and_protected_domain(moderator_client, comments_articl
     )
 
     assert list(Ban.objects.values_list("kind", flat=True)) == ["email"]
-    assert "shared by many people" in response.content.decode()
+    assert "partagé par de nombreuses personnes" in response.content.decode()
 
 
 def test_set_mode_premoderates_page(moderator_client, comments_article):
@@ -263,7 +263,7 @@ def test_queue_shows_model_panel(moderator_client, comments_article):
         assert f"data-model-version>{state.model_version}<" in response.content.decode()
         assert panel["metrics"]
     else:
-        assert "every comment is held" in response.content.decode()
+        assert "chaque commentaire est retenu" in response.content.decode()
 
 
 def test_admin_menu_shows_pending_count(moderator_client, comments_article):
@@ -271,7 +271,7 @@ def test_admin_menu_shows_pending_count(moderator_client, comments_article):
 
     html = moderator_client.get("/admin/").content.decode()
 
-    assert "Moderation (1)" in html
+    assert "Mod\\u00e9ration (1)" in html  # JSON-escaped sidebar props
 
 
 def test_appeals_list_shows_open_appeal(moderator_client, comments_article, moderator):
