@@ -119,6 +119,10 @@ class CommentForm(forms.Form):
         label=_("Save my name and email in this browser for the next time I comment."),
         required=False,
     )
+    # Reply emails (double opt-in: see manchette.comments.notifications).
+    notify_replies = forms.BooleanField(
+        label=_("Notify me of replies by email"), required=False
+    )
     # Honeypot: hidden from people by a CSS class (the CSP forbids inline styles).
     homepage = forms.CharField(
         label=_("Leave this field empty"),

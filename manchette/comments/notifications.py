@@ -39,6 +39,7 @@ from manchette.comments.abstracts import CommentStatus
 from manchette.comments.conf import comments_settings
 from manchette.comments.models import Comment, ReplySubscription
 from manchette.comments.signals import comment_status_changed
+from manchette.comments.web import target_url
 
 if TYPE_CHECKING:
     from manchette.comments.abstracts import AbstractComment
@@ -337,4 +338,20 @@ def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
         request,
         "comments/notify_unsubscribe.html",
         {"done": done, "page_url": subscription.page_url},
+    )
+
+
+def subscription_request_for(
+    request: HttpRequest, *, target: Any, comment: AbstractComment
+) -> ReplySubscription | None:
+    """Call :func:`subscription_request` with the language and URLs of ``request``.
+
+    The language is the one the page was shown in (the active language); the
+    page URL is the absolute URL of ``target`` as this request sees it.
+    """
+    return subscription_request(
+        comment=comment,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        page_url=request.build_absolute_uri(target_url(target, request)),
+        site_url=request.build_absolute_uri("/"),
     )

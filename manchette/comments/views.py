@@ -35,9 +35,11 @@ from manchette.comments.errors import (
     TargetUnavailableError,
 )
 from manchette.comments.forms import make_security_token, target_from_token
+from manchette.comments.notifications import subscription_request_for
 from manchette.comments.selectors import comment_by_key, comment_tree
 from manchette.comments.services import check_target_open, comment_submit
 from manchette.comments.templatetags.comments import comment_context
+from manchette.comments.tokens import grant_edit_token
 from manchette.comments.web import (
     client_ip,
     own_comment_ids,
@@ -138,6 +140,10 @@ def _success(
     created: bool,
 ) -> HttpResponse:
     remember_own_comment(request, comment.pk)
+    if created:  # Reader features: edit/delete token, reply emails (opt-in).
+        grant_edit_token(request, comment)
+        if form.cleaned_data.get("notify_replies"):
+            subscription_request_for(request, target=target, comment=comment)
     held = comment.status != CommentStatus.APPROVED
     tree = comment_tree(target, own_ids=own_comment_ids(request))
     page = tree.page_of(comment.pk) or 1

@@ -12,17 +12,20 @@ from __future__ import annotations
 import hashlib
 import time
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.params.functions import Header, Query
-from wagtail.models import Page
+from wagtail.models import Locale, Page, Site
 
-from manchette.api.errors import ApiProblemError, comment_error_problem
+from manchette.api.errors import ApiProblemError, ProblemDetail, comment_error_problem
 from manchette.api.pagination import (
     InvalidCursorError,
     Position,
@@ -37,6 +40,7 @@ from manchette.api.schemas.comments import (
     FlagIn,
     FlagOut,
     FormTokenOut,
+    PageRefOut,
     ThreadOut,
 )
 from manchette.comments.abstracts import CommentStatus
@@ -193,12 +197,54 @@ def _token_problem(code: str, message: str) -> ApiProblemError:
     )
 
 
+def _page_for_url(request: HttpRequest, url: str) -> Any:
+    """Return the live page a public ``url`` (absolute or a path) shows, or None.
+
+    The host picks the Wagtail site (the default site otherwise); a leading
+    language prefix (``/ar/``, ``/en/``) picks that translation of its home.
+    """
+    parts = urlsplit(url.strip())
+    site = None
+    if parts.hostname:
+        site = Site.objects.filter(hostname=parts.hostname.lower()).first()
+    site = site or Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return None
+    components = [c for c in parts.path.split("/") if c]
+    root = site.root_page
+    languages = {code for code, _name in settings.LANGUAGES}
+    if components and components[0] in languages:
+        locale = Locale.objects.filter(language_code=components.pop(0)).first()
+        translated = root.get_translation_or_none(locale) if locale else None
+        root = translated or root
+    try:
+        result = root.specific.route(request, components)
+    except Http404:
+        return None
+    return result.page
+
+
 # --- routes -----------------------------------------------------------------
 
 
 @router.get(
+    "/pages/lookup",
+    response={200: PageRefOut, 404: ProblemDetail},
+    operation_id="comments_page_lookup",
+    url_name="comments_page_lookup",
+    summary="Find the page shown at a public URL",
+)
+def page_lookup(request: HttpRequest, url: str) -> PageRefOut:
+    """Return the id of the live page at ``url`` that takes comments."""
+    page = _page_for_url(request, url)
+    if page is None:
+        raise ApiProblemError(404, "page-not-found", _("No page has this address."))
+    return PageRefOut(page_id=_page(page.pk).pk)
+
+
+@router.get(
     "/pages/{page_id}/comments",
-    response=CommentListOut,
+    response={200: CommentListOut, 400: ProblemDetail, 404: ProblemDetail},
     operation_id="comments_list",
     url_name="comments_list",
     summary="List the approved comments of a page, thread by thread",
@@ -254,7 +300,7 @@ def list_comments(
 
 @router.get(
     "/pages/{page_id}/comments/form-token",
-    response=FormTokenOut,
+    response={200: FormTokenOut, 403: ProblemDetail, 404: ProblemDetail},
     operation_id="comments_form_token",
     url_name="comments_form_token",
     summary="Get a signed form token to post a comment",
@@ -273,7 +319,14 @@ def form_token(request: HttpRequest, page_id: int) -> FormTokenOut:
 
 @router.post(
     "/pages/{page_id}/comments",
-    response={200: CommentCreatedOut, 201: CommentCreatedOut},
+    response={
+        200: CommentCreatedOut,
+        201: CommentCreatedOut,
+        403: ProblemDetail,
+        404: ProblemDetail,
+        422: ProblemDetail,
+        429: ProblemDetail,
+    },
     operation_id="comments_create",
     url_name="comments_create",
     summary="Post a comment or a reply (always moderated)",
@@ -381,7 +434,13 @@ def create_comment(
 
 @router.post(
     "/comments/{comment_id}/flags",
-    response={200: FlagOut, 201: FlagOut},
+    response={
+        200: FlagOut,
+        201: FlagOut,
+        404: ProblemDetail,
+        422: ProblemDetail,
+        429: ProblemDetail,
+    },
     operation_id="comments_flag",
     url_name="comments_flag",
     summary="Report a comment to the moderators",

@@ -109,3 +109,9 @@ class FlagOut(Schema):
     comment_id: int
     reason: FlagReason
     created: bool
+
+
+class PageRefOut(Schema):
+    """The page a public URL shows (for widgets configured with a URL)."""
+
+    page_id: int

@@ -7,6 +7,7 @@ arguments and a function running it (calling one service). Add ``export`` or
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, override
 
@@ -14,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from manchette.comments.conf import comments_settings
+from manchette.comments.privacy_requests import erase_email, export_email
 from manchette.comments.services import comment_purge_ip_data
 
 if TYPE_CHECKING:
@@ -44,6 +46,43 @@ def _purge_ips(command: BaseCommand, options: dict[str, Any]) -> None:
     )
 
 
+# --- privacy requests (export, erase): see manchette.comments.privacy_requests
+
+
+def _export_arguments(parser: CommandParser) -> None:
+    parser.add_argument("email", help="The email address the request is about.")
+
+
+def _export(command: BaseCommand, options: dict[str, Any]) -> None:
+    data = export_email(options["email"])
+    command.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _erase_arguments(parser: CommandParser) -> None:
+    parser.add_argument("email", help="The email address to anonymise.")
+    parser.add_argument(
+        "--delete",
+        action="store_true",
+        help="Also replace the comment texts with a placeholder and remove them.",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="Count what would change; write nothing."
+    )
+
+
+def _erase(command: BaseCommand, options: dict[str, Any]) -> None:
+    summary = erase_email(
+        options["email"], delete_body=options["delete"], dry_run=options["dry_run"]
+    )
+    verb = "Would anonymise" if summary.dry_run else "Anonymised"
+    command.stdout.write(
+        f"{verb} {summary.comments} comment(s) "
+        f"({summary.bodies_replaced} text(s) replaced), "
+        f"deleted {summary.subscriptions} reply subscription(s), "
+        f"cleared {summary.flags_made} report(s) made."
+    )
+
+
 SUBCOMMANDS: dict[
     str,
     tuple[
@@ -56,6 +95,16 @@ SUBCOMMANDS: dict[
         "Clear stored IP networks and user agents older than the retention period.",
         _purge_ips_arguments,
         _purge_ips,
+    ),
+    "export": (
+        "Print as JSON everything stored about one email address.",
+        _export_arguments,
+        _export,
+    ),
+    "erase": (
+        "Anonymise everything stored about one email address (threads stay intact).",
+        _erase_arguments,
+        _erase,
     ),
 }
 
