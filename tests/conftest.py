@@ -58,3 +58,26 @@ def rules_only_engine(settings, tmp_path):
     """Point ``MODERATION_ARTIFACT_DIR`` at an empty folder: no model, rules only."""
     settings.MODERATION_ARTIFACT_DIR = tmp_path / "no-artifact"
     return tmp_path / "no-artifact"
+
+
+@pytest.fixture
+def clear_cache():
+    """Empty the default cache before and after the test (flood limits live there)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+@pytest.fixture
+def no_comment_receivers():
+    """Run the test with no receiver on ``comment_submitted`` (e.g. moderation)."""
+    from manchette.comments.signals import comment_submitted
+
+    saved = comment_submitted.receivers
+    comment_submitted.receivers = []
+    comment_submitted.sender_receivers_cache.clear()
+    yield comment_submitted
+    comment_submitted.receivers = saved
+    comment_submitted.sender_receivers_cache.clear()

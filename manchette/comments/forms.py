@@ -16,7 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from manchette.comments.conf import comments_settings
 from manchette.comments.errors import CommentRejectedError
@@ -88,7 +88,7 @@ class CommentForm(forms.Form):
     """
 
     body = forms.CharField(
-        label=_("Comment"),
+        label=pgettext_lazy("comment form field", "Comment"),
         widget=forms.Textarea(
             attrs={"rows": 8, "cols": 45, "dir": "auto", "autocomplete": "off"}
         ),

@@ -35,6 +35,7 @@ from manchette.comments.errors import (
     TargetUnavailableError,
 )
 from manchette.comments.forms import make_security_token, target_from_token
+from manchette.comments.sanitize import strip_unsafe
 from manchette.comments.notifications import subscription_request_for
 from manchette.comments.selectors import comment_by_key, comment_tree
 from manchette.comments.services import check_target_open, comment_submit
@@ -212,7 +213,14 @@ def post_comment(request: HttpRequest) -> HttpResponse:
     except TargetUnavailableError as error:
         return _error(request, status=404, code=error.code, message=str(error))
 
-    form = get_comment_form()(target, data=request.POST, user=request.user)
+    # Strip NUL, control and bidi characters before anything (including an
+    # error page showing the input back) can see them.
+    posted = request.POST.copy()
+    for name in ("body", "author_name", "author_email", "author_url"):
+        if name in posted:
+            raw = str(posted.get(name, ""))
+            posted[name] = strip_unsafe(raw, multiline=name == "body")
+    form = get_comment_form()(target, data=posted, user=request.user)
     if not form.is_valid():
         return _error(
             request,

@@ -22,7 +22,7 @@ from manchette.comments.services import (
 from manchette.comments.signals import comment_status_changed, comment_submitted
 from tests.factories import CommentFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_comment_receivers")]
 
 
 def submit(target, **overrides):

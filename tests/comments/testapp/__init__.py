@@ -1,0 +1,1 @@
+"""A project-side comment model, proving ``COMMENTS_MODEL`` swaps the model."""
