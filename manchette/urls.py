@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/", include("manchette.api.urls")),  # JSON API (django-ninja)
     path("moderation/", include("manchette.moderation.urls")),  # appeals (DSA)
+    path("", include("manchette.perspective.urls")),  # /v1alpha1/ (Perspective API)
 ]
 
 if settings.DEBUG:

@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "manchette.comments",
     "manchette.moderation",
     "manchette.api",
+    "manchette.perspective",
     "manchette.importers",
     "manchette.ops",
     "wagtail.contrib.forms",
