@@ -97,8 +97,8 @@ HELD = (
         "fr",
         "Anonyme 42",
         "anonyme42.demo@example.org",
-        "Ce journaliste, on sait où il habite. Il faut aller le chercher et "
-        "lui régler son compte, qu'il serve d'exemple.",
+        "Ce journaliste, on sait où il habite. Il faut aller le chercher et le "
+        "pendre devant sa rédaction, qu'il serve d'exemple.",
     ),
     DemoComment(
         "fr-insulte-1",

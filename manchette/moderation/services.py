@@ -361,8 +361,9 @@ def moderate_comment(comment: AbstractComment) -> ModerationDecision:
         reasons.append(
             _reason(SOURCE_MODEL_UNAVAILABLE, "model unavailable: rules only, held")
         )
-    if comment.hold_reasons and action == DecisionAction.APPROVE:
-        action = DecisionAction.HOLD
+    if comment.hold_reasons:
+        if action == DecisionAction.APPROVE:
+            action = DecisionAction.HOLD
         reasons.append(
             _reason(
                 SOURCE_SUBMISSION_CHECKS,

@@ -1,0 +1,58 @@
+"""System checks on the moderation model artifact."""
+
+import json
+
+from django.test import override_settings
+
+from manchette.moderation.checks import check_artifact
+from manchette.moderation.services import engine_state
+
+
+def _write_meta(directory, **overrides):
+    directory.mkdir(parents=True)
+    meta = {
+        "name": "moderation",
+        "version": "0.0.1",
+        "created_at": "2026-01-01T00:00:00+00:00",
+        "manchette_version": "0",
+        "sklearn_version": "0.24.2",
+        "skops_version": "0.16.0",
+        "python_version": "3.13.0",
+        "training_data_sha256": "0" * 64,
+        "metrics": {},
+        "labels": ["toxicity"],
+    }
+    meta.update(overrides)
+    (directory / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    (directory / "model.skops").write_bytes(b"not a model")
+
+
+def test_check_artifact_reports_missing_artifact(tmp_path):
+    with override_settings(MODERATION_ARTIFACT_DIR=tmp_path):
+        errors = check_artifact()
+        degraded = engine_state().degraded
+
+    assert [e.id for e in errors] == ["moderation.E001"]
+    assert str(tmp_path) in errors[0].msg
+    assert degraded
+
+
+def test_check_artifact_reports_incompatible_artifact(tmp_path):
+    _write_meta(tmp_path / "moderation-0.0.1")
+
+    with override_settings(MODERATION_ARTIFACT_DIR=tmp_path / "moderation-0.0.1"):
+        errors = check_artifact()
+
+    assert [e.id for e in errors] == ["moderation.E002"]
+    assert "scikit-learn" in errors[0].msg
+
+
+def test_check_artifact_reports_unreadable_meta(tmp_path):
+    directory = tmp_path / "broken"
+    directory.mkdir()
+    (directory / "meta.json").write_text("{not json", encoding="utf-8")
+
+    with override_settings(MODERATION_ARTIFACT_DIR=directory):
+        errors = check_artifact()
+
+    assert [e.id for e in errors] == ["moderation.E002"]
