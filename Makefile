@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/manchette_test
 
-.PHONY: help install run test lint types contracts check pytest test-sqlite test-pg test-browser test-load messages demo clean serve-prod bench
+.PHONY: help install run test lint types contracts check pytest test-sqlite test-pg test-browser test-load messages demo clean serve-prod bench serve-moderation
 
 help:
 	@echo "make run   - set up everything and serve the demo newsroom on http://127.0.0.1:8000"
@@ -64,6 +64,14 @@ test-pg: $(STAMP) messages
 # Production profile on 127.0.0.1:8000: PostgreSQL, Redis, gunicorn, task worker.
 serve-prod: $(STAMP) messages
 	scripts/serve-prod
+
+# Moderation-only profile: the Perspective-compatible API (/v1alpha1/) and /healthz,
+# no CMS pages (docs/perspective.md). Keys: DJANGO_SETTINGS_MODULE=manchette.settings.moderation_only
+# .venv/bin/python manage.py apikeys create NAME. Without a model artifact the
+# engine scores with its rules alone (moderation.E001), hence --skip-checks.
+serve-moderation: $(STAMP) messages
+	DJANGO_SETTINGS_MODULE=manchette.settings.moderation_only $(MANAGE) migrate --no-input -v 0 --skip-checks
+	DJANGO_SETTINGS_MODULE=manchette.settings.moderation_only $(VENV)/bin/gunicorn -c python:manchette.perspective.gunicorn_conf
 
 # Page and comment benchmarks against the production profile (docs/performance.md).
 bench: $(STAMP) messages
