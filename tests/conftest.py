@@ -81,3 +81,45 @@ def no_comment_receivers():
     yield comment_submitted
     comment_submitted.receivers = saved
     comment_submitted.sender_receivers_cache.clear()
+
+
+# --- news (helper A) ---------------------------------------------------------
+
+
+@pytest.fixture
+def news_site(db):
+    """Return the French home page of a default Site on ``testserver``.
+
+    The suite runs without migrations, so the Wagtail root page and the
+    locales are created here.
+    """
+    from wagtail.models import Locale, Page, Site
+
+    from tests.factories import HomePageFactory
+
+    fr, _ = Locale.objects.get_or_create(language_code="fr")
+    root = Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", slug="root", locale=fr)
+    )
+    home = HomePageFactory(parent=root, locale=fr, slug="accueil")
+    Site.objects.update(is_default_site=False)
+    Site.objects.create(
+        hostname="testserver",
+        port=80,
+        root_page=home,
+        is_default_site=True,
+        site_name="Manchette",
+    )
+    return home
+
+
+@pytest.fixture
+def arabic_home(news_site):
+    """Return the Arabic edition: a published translation of the French home."""
+    from wagtail.models import Locale
+
+    ar, _ = Locale.objects.get_or_create(language_code="ar")
+    home = news_site.copy_for_translation(ar).specific
+    home.title = "الرئيسية"
+    home.save_revision().publish()
+    return home

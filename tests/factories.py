@@ -71,6 +71,124 @@ class CommentFactory(factory.django.DjangoModelFactory):
             obj.save(update_fields=["thread"])
 
 
+# --- news (helper A) ---------------------------------------------------------
+# Page factories come from the copy of wagtail-factories that Wagtail 8 ships
+# (``wagtail.test.utils.wagtail_factories``): no extra dependency.
+from django.utils import timezone  # noqa: E402
+from wagtail.test.utils import wagtail_factories  # noqa: E402
+
+from manchette.news import models as news_models  # noqa: E402
+from manchette.news.snippets import AdPosition, AdSlot, Author  # noqa: E402
+
+
+class NewsImageFactory(wagtail_factories.ImageFactory):
+    """A small generated image with a caption and a credit."""
+
+    class Meta:
+        model = news_models.NewsImage
+
+    title = factory.Sequence(lambda n: f"Image {n}")
+    description = factory.Sequence(lambda n: f"Vue du port, image {n}")
+    caption = "Le quai principal au lever du jour"
+    credit = "Photo DR"
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Leïla Journaliste {n}")
+    slug = factory.Sequence(lambda n: f"journaliste-{n}")
+    role = "Reporter"
+
+
+class AdSlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AdSlot
+
+    name = factory.Sequence(lambda n: f"Emplacement {n}")
+    position = AdPosition.AFTER_PARAGRAPH_2
+    html = '<div class="house-ad"><a href="https://example.org/">Offre maison</a></div>'
+    active = True
+
+
+class HomePageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = news_models.HomePage
+
+    title = "À la une"
+    slug = factory.Sequence(lambda n: f"accueil-{n}")
+    tagline = "Le quotidien de démonstration"
+
+
+class SectionPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = news_models.SectionPage
+
+    title = factory.Sequence(lambda n: f"Rubrique {n}")
+    slug = factory.Sequence(lambda n: f"rubrique-{n}")
+    show_in_menus = True
+
+
+class StandardPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = news_models.StandardPage
+
+    title = "À propos"
+    slug = factory.Sequence(lambda n: f"page-{n}")
+    introduction = "Qui nous sommes."
+    body = factory.LazyFunction(
+        lambda: [("paragraph", "<p>Une rédaction indépendante.</p>")]
+    )
+
+
+def article_body(paragraphs=4):
+    """Return a StreamField value: paragraphs, a subheading and a quote."""
+    body = [
+        ("paragraph", f"<p>Paragraphe numéro {i + 1} du texte.</p>") for i in range(2)
+    ]
+    body.append(("subheading", "Un intertitre qui relance"))
+    body.append(
+        ("quote", {"quote": "Nous irons plus loin.", "attribution": "Une dirigeante"})
+    )
+    body += [
+        ("paragraph", f"<p>Paragraphe numéro {i + 3} du texte.</p>")
+        for i in range(paragraphs - 2)
+    ]
+    return body
+
+
+class ArticlePageFactory(wagtail_factories.PageFactory):
+    """A published article; pass ``parent=<SectionPage>``."""
+
+    class Meta:
+        model = news_models.ArticlePage
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Le titre de l'article {n}")
+    slug = factory.Sequence(lambda n: f"article-{n}")
+    kicker = "Économie"
+    standfirst = "Un chapô qui résume l'essentiel en une phrase."
+    hero_image = factory.SubFactory(NewsImageFactory)
+    body = factory.LazyFunction(article_body)
+    # One minute apart, within the last day: later factories are newer.
+    first_published_at = factory.Sequence(
+        lambda n: timezone.now() - _dt.timedelta(days=1) + _dt.timedelta(minutes=n)
+    )
+    last_published_at = factory.SelfAttribute("first_published_at")
+
+    @factory.post_generation
+    def authors(obj, create, extracted, **kwargs):  # noqa: N805
+        """Attach ``authors=[...]`` as the byline, in order."""
+        if not create or not extracted:
+            return
+        for order, author in enumerate(extracted):
+            news_models.ArticlePageAuthor.objects.create(
+                page=obj, author=author, sort_order=order
+            )
+
+
 # --- moderation (helper D) -----------------------------------------------------
 from django.contrib.auth import get_user_model as _get_user_model  # noqa: E402
 from django.contrib.auth.models import Permission as _Permission  # noqa: E402
