@@ -99,6 +99,10 @@ MIDDLEWARE = [
     ],
 ]
 
+# Optional overrides of the comments app's defaults (the bench sets them).
+if "COMMENTS_PER_PAGE" in os.environ:
+    COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", default=50)
+
 # --- Background tasks: the django-tasks-db queue, run by `manage.py db_worker`.
 INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_db"]
 _tasks_backend: dict[str, Any] = {
