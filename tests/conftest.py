@@ -123,3 +123,14 @@ def arabic_home(news_site):
     home.title = "الرئيسية"
     home.save_revision().publish()
     return home
+
+
+# --- perspective (helper F) --------------------------------------------------
+
+
+@pytest.fixture
+def perspective_key(db, clear_cache):
+    """Return an active API key (secret on ``.raw_key``) with fresh rate counters."""
+    from tests.factories import ApiKeyFactory
+
+    return ApiKeyFactory(name="coral")

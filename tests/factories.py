@@ -243,3 +243,39 @@ class ModerationDecisionFactory(factory.django.DjangoModelFactory):
     reasons = factory.LazyFunction(list)
     scores = factory.LazyFunction(dict)
     engine_version = "test"
+
+
+# --- perspective (helper F) --------------------------------------------------
+from manchette.perspective.models import ApiKey as _ApiKey  # noqa: E402
+from manchette.perspective.models import SuggestedScore as _SuggestedScore  # noqa: E402
+
+
+class ApiKeyFactory(factory.django.DjangoModelFactory):
+    """An active key; its secret is on ``obj.raw_key`` (only the hash is stored)."""
+
+    class Meta:
+        model = _ApiKey
+
+    name = factory.Sequence(lambda n: f"client-{n}")
+    rate_limit_per_minute = 600
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Give the key a fresh secret, kept on the instance for the test."""
+        obj = model_class(*args, **kwargs)
+        obj.raw_key = obj.set_new_key()
+        obj.save()
+        return obj
+
+
+class SuggestedScoreFactory(factory.django.DjangoModelFactory):
+    """A Coral-style decision suggestion (``DELETED`` = 1) on an original text."""
+
+    class Meta:
+        model = _SuggestedScore
+
+    text = factory.Sequence(lambda n: f"Commentaire de test numéro {n}, sans intérêt.")
+    attribute = "DELETED"
+    value = 1.0
+    community_id = "Coral:https://news.example.org/"
+    client_token = factory.Sequence(lambda n: f"comment:{n}")
