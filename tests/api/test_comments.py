@@ -336,3 +336,76 @@ def test_comments_flag_rate_limit_is_429(client, comments_article):
     ]
     assert codes == [201, 201, 429]
     assert CommentFlag.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("author_url", "javascript:alert(1)"),
+        ("author_url", "data:text/html,<script>alert(1)</script>"),
+        ("body", "x" * 70_000),
+    ],
+)
+def test_comments_create_hostile_input_is_refused(
+    client, comments_article, field, value
+):
+    response = post_json(
+        client,
+        create_url(comments_article),
+        payload(comments_article, **{field: value}),
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["body", field]
+    assert not Comment.objects.exists()
+
+
+def test_comments_create_hostile_markup_is_stored_and_served_inert(
+    client, comments_article
+):
+    from manchette.comments.signals import comment_submitted
+
+    def approve(sender, comment, **kwargs):
+        comment_set_status(comment=comment, status=CommentStatus.APPROVED)
+
+    body = (
+        "<script>alert(1)</script> "
+        '<a href="javascript:alert(1)" onclick="x()">lien</a> '
+        '<img src=x onerror="alert(1)"> \u202edroite\u202c \u2066iso\u2069'
+    )
+    comment_submitted.connect(approve)
+    try:
+        response = post_json(
+            client,
+            create_url(comments_article),
+            payload(
+                comments_article,
+                body=body,
+                author_name='<b onmouseover="alert(1)">Zed</b>\u202e',
+            ),
+        )
+    finally:
+        comment_submitted.disconnect(approve)
+
+    assert response.status_code == 201
+    comment = Comment.objects.get()
+    for stored in (comment.body, comment.author_name):
+        assert not set(stored) & {"\u202e", "\u202c", "\u2066", "\u2069"}
+    listed = client.get(list_url(comments_article))
+    assert listed["Content-Type"] == "application/json; charset=utf-8"
+    served = listed.json()["threads"][0]["root"]
+    # JSON carries plain text; the widget inserts it with textContent.
+    assert served["body"] == comment.body
+    page = client.get(comments_article.url).content.decode()
+    assert "<script>alert" not in page
+    assert '<a href="javascript:' not in page
+    assert "<img src=x" not in page
+    assert "<b onmouseover" not in page
+
+
+def test_comments_page_lookup_resolves_public_urls(client, comments_article):
+    lookup = reverse("api:comments_page_lookup")
+    by_path = client.get(lookup, {"url": comments_article.url})
+    by_full = client.get(lookup, {"url": comments_article.full_url})
+    missing = client.get(lookup, {"url": "/nulle-part/"})
+    assert by_path.json() == by_full.json() == {"page_id": comments_article.pk}
+    assert missing.status_code == 404
