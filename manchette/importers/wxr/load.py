@@ -265,6 +265,7 @@ class _Loader:
         self.deferred_pages: list[WxrPost] = []
         self._ct_cache: dict[type[Any], ContentType] = {}
         self._record_cache: dict[tuple[str, str], ImportRecord | None] = {}
+        self._sections: dict[str, Page | None] = {}
 
     # -- import records -----------------------------------------------------
     def _record(self, kind: str, external_id: object) -> ImportRecord | None:
@@ -302,19 +303,24 @@ class _Loader:
         model = type(obj)
         if model not in self._ct_cache:
             self._ct_cache[model] = ContentType.objects.get_for_model(model)
-        record, _ = ImportRecord.objects.update_or_create(
-            source=self.source,
-            kind=kind,
-            external_id=str(external_id),
-            defaults={
-                "content_type": self._ct_cache[model],
-                "object_id": str(obj.pk),
-                "checksum": checksum,
-                "note": note[:255],
-                "source_url": source_url[:2000],
-            },
-        )
-        self._record_cache[kind, str(external_id)] = record
+        key = (kind, str(external_id))
+        fields = {
+            "content_type": self._ct_cache[model],
+            "object_id": str(obj.pk),
+            "checksum": checksum,
+            "note": note[:255],
+            "source_url": source_url[:2000],
+        }
+        if key in self._record_cache and self._record_cache[key] is None:
+            # Looked up in this run and absent: one INSERT is enough.
+            record = ImportRecord.objects.create(
+                source=self.source, kind=kind, external_id=key[1], **fields
+            )
+        else:
+            record, _ = ImportRecord.objects.update_or_create(
+                source=self.source, kind=kind, external_id=key[1], defaults=fields
+            )
+        self._record_cache[key] = record
 
     # -- authors ------------------------------------------------------------
     def author(self, author: WxrAuthor) -> Author | None:
@@ -386,11 +392,15 @@ class _Loader:
         term: WxrTerm | None = None,
     ) -> Page | None:
         """Return the ``SectionPage`` of a category slug, creating it if needed."""
+        if term is None and slug in self._sections:
+            return self._sections[slug]
         existing = self._target(ImportKind.CATEGORY, slug)
         if existing is not None or self._record(ImportKind.CATEGORY, slug):
             if term is not None:
                 self.report.add("sections", "unchanged")
-            return existing if isinstance(existing, Page) else None
+            found = existing if isinstance(existing, Page) else None
+            self._sections[slug] = found
+            return found
         parent: Page | None = self.home
         if parent_slug and parent_slug != slug:
             parent = self.section(parent_slug) or self.home
@@ -406,6 +416,7 @@ class _Loader:
         )
         parent.add_child(instance=page)
         self._remember(ImportKind.CATEGORY, slug, page, checksum=_checksum(term))
+        self._sections[slug] = page
         return page
 
     def tag(self, slug: str, name: str) -> Tag | None:
@@ -683,6 +694,20 @@ class _Loader:
         """Import a post's comments, parents before children, then moderate."""
         by_id = {comment.id: comment for comment in post.comments}
         done: dict[int, AbstractComment | None] = {}
+        wanted = {str(c.id) for c in post.comments} | {
+            str(c.parent) for c in post.comments if c.parent
+        }
+        for key in wanted:
+            self._record_cache.pop((ImportKind.COMMENT, key), None)
+        known = ImportRecord.objects.filter(
+            source=self.source, kind=ImportKind.COMMENT, external_id__in=wanted
+        )
+        found_keys = set()
+        for record in known:
+            self._record_cache[ImportKind.COMMENT, record.external_id] = record
+            found_keys.add(record.external_id)
+        for key in wanted - found_keys:
+            self._record_cache[ImportKind.COMMENT, key] = None
 
         def visit(comment: WxrComment, trail: frozenset[int]) -> AbstractComment | None:
             if comment.id in done:
@@ -702,6 +727,9 @@ class _Loader:
 
         for comment in post.comments:
             visit(comment, frozenset())
+        # Comment records are only needed while their post is imported.
+        for key in wanted:
+            self._record_cache.pop((ImportKind.COMMENT, key), None)
 
     def comment(
         self,

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import os
 import re
 from pathlib import Path
@@ -229,6 +230,7 @@ class WxrDocument:
     posts: tuple[WxrPost, ...]
 
 
+@functools.lru_cache(maxsize=512)
 def _split(tag: str) -> tuple[str, str]:
     match = _TAG_RE.match(tag)
     if match is None:
@@ -249,13 +251,30 @@ def _text(element: Element) -> str:
     return _trim("".join(element.itertext()))
 
 
+class _Fields:
+    """The children of one element, indexed once by WordPress local name.
+
+    The **last** child in a WordPress namespace wins, as in WordPress's own
+    XML-processor parser.
+    """
+
+    __slots__ = ("_wp",)
+
+    def __init__(self, element: Element) -> None:
+        self._wp: dict[str, Element] = {}
+        for child in element:
+            ns, local = _split(child.tag)
+            if ns in WP_NAMESPACES:
+                self._wp[local] = child
+
+    def __call__(self, local: str) -> str:
+        found = self._wp.get(local)
+        return _text(found) if found is not None else ""
+
+
 def _wp(element: Element, local: str) -> str:
     """Return the trimmed text of the **last** WordPress-namespaced child."""
-    found: Element | None = None
-    for child in element:
-        if _is_wp(child.tag, local):
-            found = child
-    return _text(found) if found is not None else ""
+    return _Fields(element)(local)
 
 
 def _child(element: Element, namespaces: frozenset[str] | str, local: str) -> str:
@@ -304,73 +323,77 @@ def _date(gmt: str, local: str, site_timezone: dt.tzinfo) -> dt.datetime | None:
 
 
 def _metas(element: Element, local: str) -> tuple[WxrMeta, ...]:
-    return tuple(
-        WxrMeta(key=_wp(child, "meta_key"), value=_wp(child, "meta_value"))
-        for child in element
-        if _is_wp(child.tag, local)
-    )
+    metas = []
+    for child in element:
+        if _is_wp(child.tag, local):
+            field = _Fields(child)
+            metas.append(WxrMeta(key=field("meta_key"), value=field("meta_value")))
+    return tuple(metas)
 
 
 def _author(element: Element) -> WxrAuthor:
+    field = _Fields(element)
     return WxrAuthor(
-        id=_int(_wp(element, "author_id")),
-        login=_wp(element, "author_login"),
-        email=_wp(element, "author_email"),
-        display_name=_wp(element, "author_display_name"),
-        first_name=_wp(element, "author_first_name"),
-        last_name=_wp(element, "author_last_name"),
+        id=_int(field("author_id")),
+        login=field("author_login"),
+        email=field("author_email"),
+        display_name=field("author_display_name"),
+        first_name=field("author_first_name"),
+        last_name=field("author_last_name"),
     )
 
 
 def _term(element: Element, kind: str) -> WxrTerm:
+    field = _Fields(element)
     if kind == "category":
         return WxrTerm(
-            id=_int(_wp(element, "term_id")),
+            id=_int(field("term_id")),
             taxonomy="category",
-            slug=_slug(_wp(element, "category_nicename")),
-            name=_wp(element, "cat_name"),
-            parent=_slug(_wp(element, "category_parent")),
-            description=_wp(element, "category_description"),
+            slug=_slug(field("category_nicename")),
+            name=field("cat_name"),
+            parent=_slug(field("category_parent")),
+            description=field("category_description"),
             meta=_metas(element, "termmeta"),
         )
     if kind == "tag":
         return WxrTerm(
-            id=_int(_wp(element, "term_id")),
+            id=_int(field("term_id")),
             taxonomy="post_tag",
-            slug=_slug(_wp(element, "tag_slug")),
-            name=_wp(element, "tag_name"),
+            slug=_slug(field("tag_slug")),
+            name=field("tag_name"),
             parent="",
-            description=_wp(element, "tag_description"),
+            description=field("tag_description"),
             meta=_metas(element, "termmeta"),
         )
     return WxrTerm(
-        id=_int(_wp(element, "term_id")),
-        taxonomy=_wp(element, "term_taxonomy"),
-        slug=_slug(_wp(element, "term_slug")),
-        name=_wp(element, "term_name"),
-        parent=_slug(_wp(element, "term_parent")),
-        description=_wp(element, "term_description"),
+        id=_int(field("term_id")),
+        taxonomy=field("term_taxonomy"),
+        slug=_slug(field("term_slug")),
+        name=field("term_name"),
+        parent=_slug(field("term_parent")),
+        description=field("term_description"),
         meta=_metas(element, "termmeta"),
     )
 
 
 def _comment(element: Element, site_timezone: dt.tzinfo) -> WxrComment:
+    field = _Fields(element)
     return WxrComment(
-        id=_int(_wp(element, "comment_id")),
-        parent=_int(_wp(element, "comment_parent")),
-        author=_wp(element, "comment_author"),
-        author_email=_wp(element, "comment_author_email"),
-        author_url=_wp(element, "comment_author_url"),
-        author_ip=_wp(element, "comment_author_IP"),
+        id=_int(field("comment_id")),
+        parent=_int(field("comment_parent")),
+        author=field("comment_author"),
+        author_email=field("comment_author_email"),
+        author_url=field("comment_author_url"),
+        author_ip=field("comment_author_IP"),
         date=_date(
-            _wp(element, "comment_date_gmt"),
-            _wp(element, "comment_date"),
+            field("comment_date_gmt"),
+            field("comment_date"),
             site_timezone,
         ),
-        content=_wp(element, "comment_content"),
-        approved=_wp(element, "comment_approved"),
-        type=_wp(element, "comment_type"),
-        user_id=_int(_wp(element, "comment_user_id")),
+        content=field("comment_content"),
+        approved=field("comment_approved"),
+        type=field("comment_type"),
+        user_id=_int(field("comment_user_id")),
         meta=_metas(element, "commentmeta"),
     )
 
@@ -394,31 +417,30 @@ def _post_terms(element: Element) -> tuple[WxrPostTerm, ...]:
 
 
 def _post(element: Element, site_timezone: dt.tzinfo) -> WxrPost:
+    field = _Fields(element)
     return WxrPost(
-        id=_int(_wp(element, "post_id")),
-        type=_wp(element, "post_type"),
-        status=_wp(element, "status"),
+        id=_int(field("post_id")),
+        type=field("post_type"),
+        status=field("status"),
         title=_plain(element, "title"),
-        slug=_slug(_wp(element, "post_name")),
+        slug=_slug(field("post_name")),
         link=_plain(element, "link"),
         guid=_plain(element, "guid"),
         content=_child(element, CONTENT_NS, "encoded"),
         excerpt=_child(element, EXCERPT_NAMESPACES, "encoded"),
-        date=_date(
-            _wp(element, "post_date_gmt"), _wp(element, "post_date"), site_timezone
-        ),
+        date=_date(field("post_date_gmt"), field("post_date"), site_timezone),
         modified=_date(
-            _wp(element, "post_modified_gmt"),
-            _wp(element, "post_modified"),
+            field("post_modified_gmt"),
+            field("post_modified"),
             site_timezone,
         ),
         author_login=_child(element, DC_NS, "creator"),
-        parent=_int(_wp(element, "post_parent")),
-        menu_order=_int(_wp(element, "menu_order")),
-        password=_wp(element, "post_password"),
-        sticky=_wp(element, "is_sticky") == "1",
-        comment_status=_wp(element, "comment_status"),
-        attachment_url=_wp(element, "attachment_url"),
+        parent=_int(field("post_parent")),
+        menu_order=_int(field("menu_order")),
+        password=field("post_password"),
+        sticky=field("is_sticky") == "1",
+        comment_status=field("comment_status"),
+        attachment_url=field("attachment_url"),
         terms=_post_terms(element),
         meta=_metas(element, "postmeta"),
         comments=tuple(

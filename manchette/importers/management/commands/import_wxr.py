@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, override
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -28,11 +29,16 @@ if TYPE_CHECKING:
 
     from manchette.importers.wxr.load import ImportReport
 
-OUTCOMES = ("created", "updated", "unchanged", "skipped")
+OUTCOMES = {
+    "created": gettext_lazy("Created"),
+    "updated": gettext_lazy("Updated"),
+    "unchanged": gettext_lazy("Unchanged"),
+    "skipped": gettext_lazy("Skipped"),
+}
 
 
 class Command(BaseCommand):
-    help = _(
+    help = gettext_lazy(
         "Import a WordPress export (WXR): articles, pages, authors, sections, "
         "tags, images and comments. Safe to re-run: nothing is created twice."
     )
@@ -133,8 +139,8 @@ class Command(BaseCommand):
             title += " " + _("(dry run: nothing written)")
         table = Table(title=title)
         table.add_column(_("Kind"))
-        for outcome in OUTCOMES:
-            table.add_column(_(outcome.capitalize()), justify="right")
+        for label in OUTCOMES.values():
+            table.add_column(str(label), justify="right")
         for kind in sorted(report.counts):
             counts = report.counts[kind]
             table.add_row(kind, *(str(counts[outcome]) for outcome in OUTCOMES))
