@@ -35,8 +35,8 @@ from manchette.comments.errors import (
     TargetUnavailableError,
 )
 from manchette.comments.forms import make_security_token, target_from_token
-from manchette.comments.sanitize import strip_unsafe
 from manchette.comments.notifications import subscription_request_for
+from manchette.comments.sanitize import strip_unsafe
 from manchette.comments.selectors import comment_by_key, comment_tree
 from manchette.comments.services import check_target_open, comment_submit
 from manchette.comments.templatetags.comments import comment_context
