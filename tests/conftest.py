@@ -134,3 +134,41 @@ def perspective_key(db, clear_cache):
     from tests.factories import ApiKeyFactory
 
     return ApiKeyFactory(name="coral")
+
+
+# --- browser tests (helper G) ------------------------------------------------
+
+
+@pytest.fixture
+def chromium(monkeypatch):
+    """Yield a headless Debian Chromium (``/usr/bin/chromium``) under Playwright.
+
+    Skips when Chromium is not installed (``.ci/run`` installs it with apt).
+    Playwright's sync API keeps an asyncio loop marked as running, so Django's
+    async-unsafe guard is lifted for the test (``DJANGO_ALLOW_ASYNC_UNSAFE``).
+    """
+    from tests.browser.helpers import CHROMIUM, LAUNCH_ARGS
+
+    if not CHROMIUM.is_file():
+        pytest.skip(f"{CHROMIUM} is absent: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium):
+    """Return a fresh page (own cookies) in ``chromium``, French locale."""
+    context = chromium.new_context(
+        locale="fr-FR", viewport={"width": 1100, "height": 900}
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
