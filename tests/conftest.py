@@ -172,3 +172,92 @@ def browser_page(chromium):
     page = context.new_page()
     yield page
     context.close()
+
+
+# --- moderation classifier (helper B2) ---------------------------------------
+
+
+def _synthetic_moderation_rows():
+    """Build a small labelled corpus of our own sentences in fr, ar and en."""
+    from manchette.moderation.engine.datasets import Row
+
+    people = {
+        "fr": ["le maire", "ce journaliste", "ton voisin", "l'auteur", "la ministre"],
+        "en": ["the mayor", "this reporter", "your neighbour", "the author", "she"],
+        "ar": ["الوزير", "هذا الصحفي", "جارك", "الكاتب", "المدير"],
+    }
+    insults = {
+        "fr": ["{p} est un imbécile fini", "quel crétin, {p}", "{p}, espèce d'abruti"],
+        "en": ["{p} is a total idiot", "what a moron {p} is", "{p}, you stupid fool"],
+        "ar": ["{p} غبي وحمار", "يا لك من أحمق يا {p}", "{p} تافه وغبي"],
+    }
+    hateful = {
+        "fr": ["{p} et tous ces gens-là sont de la vermine à chasser du pays"],
+        "en": ["{p} and all of those people are vermin to drive out of the country"],
+        "ar": ["{p} وكل هؤلاء الناس حشرات يجب طردهم من البلاد"],
+    }
+    neutral = {
+        "fr": [
+            "{p} a présenté le budget de la ville hier soir",
+            "merci à {p} pour cet article clair et documenté",
+            "je ne partage pas l'avis de {p} sur les transports",
+        ],
+        "en": [
+            "{p} presented the city budget last night",
+            "thanks to {p} for this clear and well sourced article",
+            "I do not share the view of {p} on public transport",
+        ],
+        "ar": [
+            "قدم {p} ميزانية المدينة مساء أمس",
+            "شكرا إلى {p} على هذا المقال الواضح",
+            "لا أتفق مع رأي {p} حول النقل العام",
+        ],
+    }
+    spam = [
+        "win cash now, click my channel and subscribe {n}",
+        "cheap followers at example dot com, promo code {n}",
+        "gagnez de l'argent facile, visitez mon site {n}",
+    ]
+    rows = []
+    for lang, names in people.items():
+        for p in names:
+            rows += [
+                Row(t.format(p=p), lang, {"toxicity": 1, "insult": 1, "hate": 0}, "syn")
+                for t in insults[lang]
+            ]
+            rows += [
+                Row(t.format(p=p), lang, {"toxicity": 1, "insult": 0, "hate": 1}, "syn")
+                for t in hateful[lang]
+            ]
+            rows += [
+                Row(t.format(p=p), lang, {"toxicity": 0, "insult": 0, "hate": 0}, "syn")
+                for t in neutral[lang]
+            ]
+    rows += [
+        Row(t.format(n=n), "en", {"spam": 1}, "syn") for t in spam for n in range(6)
+    ]
+    rows += [
+        Row(r.text, r.language, {"spam": 0}, "syn")
+        for r in rows[::3]
+        if "spam" not in r.labels
+    ]
+    return rows
+
+
+@pytest.fixture(scope="session")
+def moderation_rows():
+    """Return a small synthetic labelled corpus (``datasets.Row``; fr/ar/en)."""
+    return _synthetic_moderation_rows()
+
+
+@pytest.fixture(scope="session")
+def fitted_classifier(moderation_rows):
+    """Return a ``TextClassifier`` (no embeddings) fitted on ``moderation_rows``."""
+    from manchette.moderation.engine.classifier import TextClassifier
+    from manchette.moderation.engine.training import label_matrix
+
+    model = TextClassifier(use_embeddings=False, min_df=1)
+    heads = model.heads
+    return model.fit(
+        [r.text for r in moderation_rows], label_matrix(moderation_rows, heads)
+    )
