@@ -87,7 +87,7 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
 def render_demo_image(
     label: str, band: str, colour: tuple[int, int, int], seed: int
 ) -> bytes:
-    """Return a PNG: a colour gradient with shapes and a title band (no downloads).
+    """Return a JPEG: a colour gradient with shapes and a title band (no downloads).
 
     ``label`` is written large, ``band`` in the band; both should be Latin text
     (Pillow does not shape Arabic without libraqm).
@@ -115,7 +115,7 @@ def render_demo_image(
     draw.text((60, height - 130), band.upper(), fill=(250, 250, 250), font=_font(64))
     draw.text((60, 70), label, fill=(255, 255, 255), font=_font(88))
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="JPEG", quality=85)
     return buffer.getvalue()
 
 
@@ -277,7 +277,7 @@ class _Builder:
         data = render_demo_image(label, band, colour, seed)
         slug = title.lower().replace(" ", "-")[:60]
         image = NewsImage(title=title, credit=credit, caption=caption, description=alt)
-        image.file = ImageFile(io.BytesIO(data), name=f"demo-{slug}.png")
+        image.file = ImageFile(io.BytesIO(data), name=f"demo-{slug}.jpg")
         image.save()
         return image
 
