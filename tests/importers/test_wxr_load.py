@@ -1,6 +1,8 @@
 """The WXR loader and the ``import-wxr`` command, on a real database."""
 
 import io
+import subprocess
+import sys
 from collections import Counter
 
 import pytest
@@ -451,3 +453,39 @@ def test_command_import_wxr_rejects_unknown_timezone(home):
 def test_command_import_wxr_malformed_public_file(home):
     with pytest.raises(CommandError, match=r"line 90, column 3"):
         call_command("import-wxr", str(phpunit("malformed.xml")))
+
+
+def test_import_wxr_updates_a_post_changed_in_wordpress(home, tmp_path):
+    import_wxr(GAZETTE)
+    pages = Page.objects.count()
+    changed = tmp_path / "gazette-v2.xml"
+    changed.write_bytes(
+        GAZETTE.read_bytes().replace(
+            "Le marché couvert rouvre ses portes".encode(),
+            "Le marché couvert a rouvert".encode(),
+        )
+    )
+
+    report = import_wxr(changed)
+
+    assert report.counts["posts"]["updated"] == 1
+    assert report.counts["posts"]["unchanged"] == 4
+    assert _article(100).title == "Le marché couvert a rouvert"
+    assert Page.objects.count() == pages
+
+
+def test_console_script_knows_import_wxr():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from manchette.cli import main; main(['manchette', 'help', 'import-wxr'])",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "--dry-run" in result.stdout
+    assert "--site-timezone" in result.stdout

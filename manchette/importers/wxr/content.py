@@ -116,7 +116,9 @@ class _Splitter(HTMLParser):
         markup = "".join(self.buffer).strip()
         self.buffer = []
         if re.sub(r"<[^>]+>|\s|&nbsp;", "", markup):
-            self.blocks.append(Block("paragraph", f"<p>{markup}</p>"))
+            is_list = re.fullmatch(r"<(ul|ol)>.*</\1>", markup, re.S) is not None
+            html_value = markup if is_list else f"<p>{markup}</p>"
+            self.blocks.append(Block("paragraph", html_value))
 
     def _top(self) -> str:
         return self.stack[0] if self.stack else ""

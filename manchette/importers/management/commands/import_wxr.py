@@ -38,10 +38,16 @@ OUTCOMES = {
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Import a WordPress export (WXR): articles, pages, authors, sections, "
-        "tags, images and comments. Safe to re-run: nothing is created twice."
-    )
+    @override
+    def create_parser(
+        self, prog_name: str, subcommand: str, **kwargs: Any
+    ) -> CommandParser:
+        # argparse needs a real string: translate when the parser is built.
+        self.help = _(
+            "Import a WordPress export (WXR): articles, pages, authors, sections, "
+            "tags, images and comments. Safe to re-run: nothing is created twice."
+        )
+        return super().create_parser(prog_name, subcommand, **kwargs)
 
     @override
     def add_arguments(self, parser: CommandParser) -> None:
