@@ -24,12 +24,14 @@ class PerspectiveSettings:
     ``LOG_TEXT``: log the text of analyzed comments (never for ``doNotStore``
     requests). ``DEFAULT_RATE_LIMIT``: requests per minute for a new key.
     ``MAX_TEXT_BYTES``: longest accepted ``comment.text`` in UTF-8 bytes
-    (Perspective's documented limit is 20 KB).
+    (Perspective's documented limit is 20 KB). ``KEY_CACHE_SECONDS``: how long
+    a valid key is remembered in the default cache (0 disables).
     """
 
     LOG_TEXT: bool = False
     DEFAULT_RATE_LIMIT: int = 600
     MAX_TEXT_BYTES: int = 20 * 1024
+    KEY_CACHE_SECONDS: int = 60
 
 
 _FIELDS = frozenset(f.name for f in dataclasses.fields(PerspectiveSettings))

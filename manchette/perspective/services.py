@@ -124,8 +124,24 @@ def key_from_request(
     return None
 
 
+def key_cache_name(digest: str) -> str:
+    """Return the cache entry name of the key whose hash is ``digest``."""
+    return f"perspective:key:{digest}"
+
+
+def forget_cached_key(api_key: ApiKey) -> None:
+    """Drop ``api_key`` from the lookup cache (after a change or a revocation)."""
+    if api_key.key_hash:
+        cache.delete(key_cache_name(api_key.key_hash))
+
+
 def authenticate(raw_key: str | None) -> ApiKey:
     """Return the active key whose secret is ``raw_key``.
+
+    A found key is remembered in the default cache for
+    ``PERSPECTIVE_KEY_CACHE_SECONDS`` (the request then needs no database
+    query); saving or deleting a key forgets it, so a revocation applies at
+    once where the cache is shared (Redis) and within that delay otherwise.
 
     Raises:
         PerspectiveError: 403 ``PERMISSION_DENIED`` when no key was sent, 400
@@ -146,7 +162,20 @@ def authenticate(raw_key: str | None) -> ApiKey:
                 }
             ],
         )
-    api_key = ApiKey.objects.filter(key_hash=hash_key(raw_key), active=True).first()
+    digest = hash_key(raw_key)
+    cached = cache.get(key_cache_name(digest))
+    if cached is not None:
+        pk, name, rate = cached
+        return ApiKey(pk=pk, name=name, rate_limit_per_minute=rate, key_hash=digest)
+    api_key = ApiKey.objects.filter(key_hash=digest, active=True).first()
+    if api_key is not None:
+        seconds = perspective_settings().KEY_CACHE_SECONDS
+        if seconds > 0:
+            cache.set(
+                key_cache_name(digest),
+                (api_key.pk, api_key.name, api_key.rate_limit_per_minute),
+                timeout=seconds,
+            )
     if api_key is None:
         raise PerspectiveError(
             400,

@@ -49,6 +49,9 @@ TEMPLATES = [
 STATICFILES_DIRS = []
 USE_I18N = True
 
+# Keep database connections between requests (sync workers: one each).
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", default=60)
+
 if os.environ.get("REDIS_URL"):
     _redis_cache: dict[str, Any] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

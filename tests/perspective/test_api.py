@@ -6,10 +6,12 @@ The engine runs on its rules alone (``rules_only_engine``), so scores do not
 depend on whether a model artifact is installed.
 """
 
+import io
 import json
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from manchette.perspective.errors import ANALYZER_ERROR_TYPE, ERROR_INFO_TYPE
@@ -517,3 +519,14 @@ def test_rest_of_api_keeps_problem_json(client, perspective_key):
 
     assert response.status_code in {404, 422}
     assert response["Content-Type"].startswith("application/problem+json")
+
+
+def test_revocation_applies_to_a_cached_key(client, perspective_key):
+    body = {"comment": {"text": "Bonjour"}, "requestedAttributes": {"TOXICITY": {}}}
+    first = _post(client, ANALYZE, body, key=perspective_key.raw_key)
+
+    call_command("apikeys", "revoke", perspective_key.name, stdout=io.StringIO())
+    second = _post(client, ANALYZE, body, key=perspective_key.raw_key)
+
+    assert first.status_code == 200
+    _error(second, 400, "INVALID_ARGUMENT")
