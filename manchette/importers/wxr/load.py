@@ -785,7 +785,12 @@ class _Loader:
             url = clean_url(comment.author_url)
         except ValidationError:
             url = ""
-        moderate = wanted in {CommentStatus.APPROVED, CommentStatus.PENDING}
+        # Without a moderation receiver there is nobody to review the backlog:
+        # the WordPress status is stored as it is, in the same INSERT.
+        moderate = self.report.moderation_connected and wanted in {
+            CommentStatus.APPROVED,
+            CommentStatus.PENDING,
+        }
         stored = model(  # type: ignore[misc]  # django-stubs misses the FK "parent"
             content_type=self._content_type(target),
             object_pk=str(target.pk),
@@ -819,12 +824,6 @@ class _Loader:
         the stricter of the two wins: moderation may hold or reject an approved
         comment, but never publishes one WordPress still held.
         """
-        if not self.report.moderation_connected:
-            if wanted != CommentStatus.PENDING:
-                comment_set_status(
-                    comment=stored, status=wanted, reason="wordpress import"
-                )
-            return
         with transaction.atomic():
             responses = comment_submitted.send_robust(
                 sender=type(stored), comment=stored, request=None
