@@ -39,3 +39,14 @@ def test_admin_create_shows_the_key_once(admin_client_wagtail):
         reverse("perspective_api_keys:edit", args=[stored.pk])
     )
     assert match.group(1) not in edit.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("fr", "Clés d'API"), ("ar", "مفاتيح الواجهة البرمجية"), ("en", "API keys")],
+)
+def test_admin_labels_are_translated(language, expected):
+    from django.utils import translation
+
+    with translation.override(language):
+        assert str(ApiKey._meta.verbose_name_plural) == expected
