@@ -2,17 +2,28 @@
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from manchette.comments.abstracts import AbstractComment
 from manchette.comments.services import comment_submit
+from manchette.moderation import services
+from manchette.moderation.models import ModerationDecision
 
 REFERENCE_PAGE = (
     Path(__file__).resolve().parents[3] / "shared" / "reference" / "article-page.txt"
 )
 
 
-def submit(target, body, *, email="lectrice@example.org", name="Lectrice", ip=None):
+def submit(
+    target: Any,
+    body: str,
+    *,
+    email: str = "lectrice@example.org",
+    name: str = "Lectrice",
+    ip: str | None = None,
+) -> AbstractComment:
     """Submit ``body`` on ``target`` through the comment pipeline; return it."""
     result = comment_submit(
         target=target, body=body, author_name=name, author_email=email, ip=ip
@@ -21,7 +32,14 @@ def submit(target, body, *, email="lectrice@example.org", name="Lectrice", ip=No
     return result.comment
 
 
-def reference_comments():
+def latest(comment: AbstractComment) -> ModerationDecision:
+    """Return the comment's latest decision (fail if it has none)."""
+    decision = services.latest_decision(comment)
+    assert decision is not None, "the comment has no moderation decision"
+    return decision
+
+
+def reference_comments() -> list[str]:
     """Return the reader comments of the shared reference page, in page order.
 
     Skip the test when the shared folder is absent (it is third-party input and

@@ -1,6 +1,7 @@
 """System checks on the moderation model artifact."""
 
 import json
+from pathlib import Path
 
 from django.test import override_settings
 
@@ -8,9 +9,9 @@ from manchette.moderation.checks import check_artifact
 from manchette.moderation.services import engine_state
 
 
-def _write_meta(directory, **overrides):
+def _write_meta(directory: Path, **overrides: object) -> None:
     directory.mkdir(parents=True)
-    meta = {
+    meta: dict[str, object] = {
         "name": "moderation",
         "version": "0.0.1",
         "created_at": "2026-01-01T00:00:00+00:00",

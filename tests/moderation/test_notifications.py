@@ -2,9 +2,11 @@
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.utils import timezone
@@ -18,6 +20,7 @@ from manchette.moderation.models import (
     AppealStatus,
     DecisionAction,
     DecisionOrigin,
+    ModerationDecision,
     NoticeChannel,
     StatementOfReasons,
 )
@@ -28,7 +31,7 @@ from manchette.moderation.notifications import (
 )
 from manchette.moderation.tasks import notify_long_holds_task
 from tests.factories import ModerationDecisionFactory, build_comment_article
-from tests.moderation.helpers import submit
+from tests.moderation.helpers import latest, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -36,16 +39,17 @@ THREAT = "Il faut éliminer ces traîtres, on sait où ils habitent."
 ARABIC_THREAT = "هؤلاء الخونة يجب تصفيتهم واحدا واحدا، اقتلوهم قبل أن يهربوا."
 
 
-def _reject(comment, moderator, capture):
+def _reject(comment: Any, moderator: Any, capture: Any) -> ModerationDecision:
     with capture(execute=True):
         return services.review_decision(
             comment=comment, action=DecisionAction.REJECT, moderator=moderator
         )
 
 
-def _appeal_path(body):
-    url = re.search(r"https?://\S+/moderation/appeal/\S+/", body).group(0)
-    return url.split("://", 1)[1].split("/", 1)[1].join(["/", ""])
+def _appeal_path(body: str) -> str:
+    found = re.search(r"https?://\S+/moderation/appeal/\S+/", body)
+    assert found is not None, "no appeal link in the statement"
+    return "/" + found.group(0).split("://", 1)[1].split("/", 1)[1]
 
 
 def test_rejection_emails_french_statement_by_a_person(
@@ -64,7 +68,7 @@ def test_rejection_emails_french_statement_by_a_person(
     assert "prise par un modérateur" in message.body
     assert "/moderation/appeal/" in message.body
     channels = set(
-        StatementOfReasons.objects.filter(comment=comment).values_list(
+        StatementOfReasons.objects.filter(comment_id=comment.pk).values_list(
             "channel", flat=True
         )
     )
@@ -89,7 +93,8 @@ def test_engine_rejection_statement_in_arabic_mentions_automated_means(
     assert message.extra_headers["Content-Language"] == "ar"
     assert "وسائل آلية" in message.body
     assert "الشتائم" in message.body
-    assert 'dir="rtl"' in message.alternatives[0].content
+    assert isinstance(message, EmailMultiAlternatives)
+    assert 'dir="rtl"' in str(message.alternatives[0][0])
 
 
 def test_spam_and_approval_send_no_statement(
@@ -144,7 +149,7 @@ def test_appeal_link_creates_appeal_and_requeues(
 ):
     comment = submit(comments_article, THREAT)
     _reject(comment, moderator, django_capture_on_commit_callbacks)
-    path = _appeal_path(mail.outbox[0].body)
+    path = _appeal_path(str(mail.outbox[0].body))
 
     form = client.get(path)
     posted = client.post(path, {"text": "Je citais ce slogan pour le dénoncer."})
@@ -152,11 +157,11 @@ def test_appeal_link_creates_appeal_and_requeues(
     assert form.status_code == 200
     assert "Je citais" not in form.content.decode()
     assert posted.status_code == 200
-    appeal = Appeal.objects.get(comment=comment)
+    appeal = Appeal.objects.get(comment_id=comment.pk)
     assert appeal.status == AppealStatus.OPEN
     comment.refresh_from_db()
     assert comment.status == CommentStatus.PENDING
-    assert services.latest_decision(comment).origin == DecisionOrigin.APPEAL
+    assert latest(comment).origin == DecisionOrigin.APPEAL
 
     services.review_decision(
         comment=comment, action=DecisionAction.APPROVE, moderator=moderator
@@ -200,8 +205,8 @@ def test_page_notice_shown_only_to_authors_browser(comments_article, moderator):
     send_statement(decision)
     template = Template("{% load moderation_tags %}{% moderation_notices %}")
 
-    def render(own_ids):
-        request = RequestFactory().get("/")
+    def render(own_ids: list[int]) -> str:
+        request: Any = RequestFactory().get("/")
         request.session = {OWN_SESSION_KEY: own_ids}
         return template.render(Context({"request": request}))
 
@@ -211,3 +216,21 @@ def test_page_notice_shown_only_to_authors_browser(comments_article, moderator):
     assert "a pas été publié" in mine
     assert "/moderation/appeal/" in mine
     assert stranger.strip() == ""
+
+
+def test_engine_rejection_on_submit_emails_statement(
+    comments_article, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = submit(
+            comments_article,
+            "سير تقود يا الحمار، نتا وصحابك كاملين بوزبال.",
+            email="insulte@example.org",
+        )
+
+    assert comment.status == CommentStatus.REJECTED
+    assert latest(comment).automated
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["insulte@example.org"]
+    assert "moyens automatisés" in str(mail.outbox[0].body)
+    assert "insultes ou attaques personnelles" in str(mail.outbox[0].body)

@@ -7,9 +7,8 @@ import pytest
 from manchette.comments import get_comment_model
 from manchette.comments.abstracts import CommentStatus
 from manchette.comments.services import SecurityReport, comment_submit
-from manchette.moderation import services
 from manchette.moderation.models import DecisionOrigin, ModerationDecision
-from tests.moderation.helpers import reference_comments, submit
+from tests.moderation.helpers import latest, reference_comments, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_comment_submit_records_engine_decision(comments_article):
     comment = submit(comments_article, "Bonne analyse, merci pour ces chiffres.")
 
-    decisions = ModerationDecision.objects.filter(comment=comment)
+    decisions = ModerationDecision.objects.filter(comment_id=comment.pk)
     assert decisions.count() == 1
     decision = decisions.get()
     assert decision.origin == DecisionOrigin.ENGINE
@@ -34,7 +33,7 @@ def test_comment_submit_hold_reasons_keep_engine_approval_pending(comments_artic
     )
 
     comment = result.comment
-    decision = services.latest_decision(comment)
+    decision = latest(comment)
     assert comment.status == CommentStatus.PENDING
     assert decision.status == CommentStatus.PENDING
     assert "too_fast" in " ".join(r["detail"] for r in decision.reasons)
@@ -56,8 +55,8 @@ def test_comment_edit_is_moderated_again(comments_article, moderator):
     )
 
     comment.refresh_from_db()
-    assert ModerationDecision.objects.filter(comment=comment).count() == 2
-    assert services.latest_decision(comment).category == "threat_incitement"
+    assert ModerationDecision.objects.filter(comment_id=comment.pk).count() == 2
+    assert latest(comment).category == "threat_incitement"
     assert comment.status == CommentStatus.PENDING
 
 
@@ -69,7 +68,7 @@ def test_reference_page_comments_are_held_and_queued(
     first = submit(comments_article, first_text, email="lk@example.org", name="Lk")
     second = submit(comments_article, second_text, email="lk@example.org", name="Lk")
 
-    first_decision = services.latest_decision(first)
+    first_decision = latest(first)
     assert first.status == CommentStatus.PENDING
     assert first_decision.category == "threat_incitement"
     assert first_decision.spans()

@@ -1,5 +1,7 @@
 """Services: engine decisions, failure handling, page modes, bans, human review."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
@@ -16,7 +18,7 @@ from manchette.moderation.models import (
     TargetMode,
 )
 from tests.factories import CommentFactory, ModerationDecisionFactory
-from tests.moderation.helpers import submit
+from tests.moderation.helpers import latest, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +33,7 @@ CRITICISM = (
 def test_moderate_comment_approves_benign_comment(comments_article):
     comment = submit(comments_article, BENIGN)
 
-    decision = services.latest_decision(comment)
+    decision = latest(comment)
     assert decision.origin == DecisionOrigin.ENGINE
     assert decision.action == DecisionAction.APPROVE
     assert comment.status == CommentStatus.APPROVED
@@ -56,7 +58,7 @@ def test_moderate_comment_approves_harsh_political_criticism(comments_article):
 def test_moderate_comment_holds_threat_with_span(comments_article):
     comment = submit(comments_article, THREAT)
 
-    decision = services.latest_decision(comment)
+    decision = latest(comment)
     assert comment.status == CommentStatus.PENDING
     assert decision.action == DecisionAction.HOLD
     assert decision.category == "threat_incitement"
@@ -67,7 +69,7 @@ def test_moderate_comment_holds_threat_with_span(comments_article):
 def test_moderate_comment_rejects_or_holds_addressed_darija_insult(comments_article):
     comment = submit(comments_article, "سير تقود يا الحمار، نتا وصحابك كاملين بوزبال.")
 
-    decision = services.latest_decision(comment)
+    decision = latest(comment)
     assert decision.action in {DecisionAction.REJECT, DecisionAction.HOLD}
     assert comment.status in {CommentStatus.REJECTED, CommentStatus.PENDING}
     assert decision.category == "insult"
@@ -78,7 +80,7 @@ def test_moderate_comment_holds_everything_without_model(
 ):
     comment = submit(comments_article, BENIGN)
 
-    decision = services.latest_decision(comment)
+    decision = latest(comment)
     assert comment.status == CommentStatus.PENDING
     assert decision.model_version == ""
     assert [r["source"] for r in decision.reasons] == [
@@ -92,7 +94,7 @@ def test_moderate_comment_failure_keeps_comment_pending(comments_article, settin
 
     comment = submit(comments_article, BENIGN)
 
-    decision = services.latest_decision(comment)
+    decision = latest(comment)
     assert comment.status == CommentStatus.PENDING
     assert decision.action == DecisionAction.HOLD
     assert decision.reasons[0]["source"] == services.SOURCE_ENGINE_FAILURE
@@ -117,7 +119,7 @@ def test_moderate_comment_premoderated_page_holds_benign(comments_article, moder
 
     comment = submit(comments_article, BENIGN)
 
-    decision = services.latest_decision(comment)
+    decision = latest(comment)
     assert comment.status == CommentStatus.PENDING
     assert services.SOURCE_PAGE_MODE in [r["source"] for r in decision.reasons]
 
@@ -151,21 +153,19 @@ def test_moderate_comment_banned_email_is_rejected(comments_article, moderator):
     comment = submit(comments_article, BENIGN, email="troll@example.org")
 
     assert comment.status == CommentStatus.REJECTED
-    assert services.latest_decision(comment).reasons[-1]["source"] == "ban"
+    assert latest(comment).reasons[-1]["source"] == "ban"
 
 
 def test_moderate_comment_expired_ban_is_ignored(comments_article, moderator):
     ban = services.ban_create(
         kind=BanKind.EMAIL, value="ancien@example.org", moderator=moderator
     )
-    Ban.objects.filter(pk=ban.pk).update(
-        until=timezone.now() - timezone.timedelta(days=1)
-    )
+    Ban.objects.filter(pk=ban.pk).update(until=timezone.now() - timedelta(days=1))
 
     comment = submit(comments_article, BENIGN, email="ancien@example.org")
 
     assert services.find_ban(comment) is None
-    reasons = services.latest_decision(comment).reasons
+    reasons = latest(comment).reasons
     assert "ban" not in [r["source"] for r in reasons]
 
 
@@ -225,7 +225,7 @@ def test_review_decision_adds_row_and_status_follows_latest(
     comment.refresh_from_db()
     assert comment.status == CommentStatus.APPROVED
 
-    latest = services.review_decision(
+    last = services.review_decision(
         comment=comment,
         action=DecisionAction.REMOVE,
         moderator=moderator,
@@ -233,12 +233,12 @@ def test_review_decision_adds_row_and_status_follows_latest(
     )
     comment.refresh_from_db()
 
-    rows = list(ModerationDecision.objects.filter(comment=comment).order_by("pk"))
+    rows = list(ModerationDecision.objects.filter(comment_id=comment.pk).order_by("pk"))
     assert [r.origin for r in rows] == ["engine", "moderator", "moderator"]
     assert rows[0].action == DecisionAction.HOLD
-    assert comment.status == CommentStatus.REMOVED == latest.status
-    assert latest.decided_by == moderator
-    assert latest.category == "threat_incitement"  # carried from the engine
+    assert comment.status == CommentStatus.REMOVED == last.status
+    assert last.decided_by == moderator
+    assert last.category == "threat_incitement"  # carried from the engine
 
 
 def test_review_decision_rejects_unknown_action(comments_article, moderator):
@@ -246,7 +246,7 @@ def test_review_decision_rejects_unknown_action(comments_article, moderator):
 
     with pytest.raises(services.InvalidDecisionError):
         services.review_decision(comment=comment, action="publish", moderator=moderator)
-    assert not ModerationDecision.objects.filter(comment=comment).exists()
+    assert not ModerationDecision.objects.filter(comment_id=comment.pk).exists()
 
 
 def test_bulk_review_decides_each_comment(comments_article, moderator):
@@ -297,7 +297,7 @@ def test_requeue_for_flag_holds_approved_comment(comments_article, moderator):
     )
 
     comment.refresh_from_db()
-    decision = services.latest_decision(comment)
+    decision = latest(comment)
     assert comment.status == CommentStatus.PENDING
     assert decision.origin == DecisionOrigin.FLAG
     assert "harassment" in decision.reasons[0]["detail"]
@@ -315,5 +315,18 @@ def test_rescore_comments_skips_human_decisions(comments_article, moderator):
     done = services.rescore_comments(get_comment_model().objects.all())
 
     assert done == 1
-    assert ModerationDecision.objects.filter(comment=held).count() == 2
-    assert ModerationDecision.objects.filter(comment=human).count() == 2
+    assert ModerationDecision.objects.filter(comment_id=held.pk).count() == 2
+    assert ModerationDecision.objects.filter(comment_id=human.pk).count() == 2
+
+
+def test_rescore_task_runs_engine_on_given_comments(comments_article):
+    from manchette.moderation.tasks import rescore_task
+
+    first = submit(comments_article, THREAT)
+    second = submit(comments_article, THREAT + " Deux.")
+
+    result = rescore_task.enqueue([first.pk])
+
+    assert result.return_value == 1
+    assert ModerationDecision.objects.filter(comment_id=first.pk).count() == 2
+    assert ModerationDecision.objects.filter(comment_id=second.pk).count() == 1

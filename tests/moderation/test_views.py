@@ -2,12 +2,13 @@
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from manchette.comments.abstracts import CommentStatus
+from manchette.comments.abstracts import AbstractComment, CommentStatus
 from manchette.moderation import services
 from manchette.moderation.models import (
     Ban,
@@ -19,7 +20,7 @@ from manchette.moderation.models import (
 )
 from manchette.moderation.selectors import highlight
 from tests.factories import CommentFactory, ModerationDecisionFactory, ModeratorFactory
-from tests.moderation.helpers import submit
+from tests.moderation.helpers import latest, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ THREAT = "Il faut éliminer ces traîtres, on sait où ils habitent."
 QUEUE = "/admin/moderation/"
 
 
-def _held(article, body=THREAT, **kwargs):
+def _held(article: Any, body: str = THREAT, **kwargs: Any) -> AbstractComment:
     comment = submit(article, body, **kwargs)
     assert comment.status == CommentStatus.PENDING
     return comment
@@ -197,9 +198,9 @@ def test_decide_item_action_approves(moderator_client, comments_article, moderat
     assert response.status_code == 302
     comment.refresh_from_db()
     assert comment.status == CommentStatus.APPROVED
-    latest = services.latest_decision(comment)
-    assert latest.origin == DecisionOrigin.MODERATOR
-    assert latest.decided_by == moderator
+    decision = latest(comment)
+    assert decision.origin == DecisionOrigin.MODERATOR
+    assert decision.decided_by == moderator
 
 
 def test_decide_bulk_rejects_selected(moderator_client, comments_article):
