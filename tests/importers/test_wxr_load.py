@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from wagtail.models import Collection, Locale, Page, Site
 
 from manchette.comments import get_comment_model
@@ -423,7 +424,8 @@ def test_import_wxr_without_home_page_refuses():
 def test_command_import_wxr_prints_summary(home):
     out = io.StringIO()
 
-    call_command("import-wxr", str(GAZETTE), "--no-progress", stdout=out)
+    with translation.override("en"):
+        call_command("import-wxr", str(GAZETTE), "--no-progress", stdout=out)
 
     text = out.getvalue()
     assert "posts" in text
@@ -434,9 +436,11 @@ def test_command_import_wxr_prints_summary(home):
 def test_command_import_wxr_dry_run(home):
     out = io.StringIO()
 
-    call_command("import-wxr", str(GAZETTE), "--dry-run", stdout=out)
+    with translation.override("en"):
+        call_command("import-wxr", str(GAZETTE), "--dry-run", stdout=out)
 
-    assert "dry run" in out.getvalue()
+    assert "Dry run: nothing was written." in out.getvalue()
+    assert "a dry run moderates nothing" in out.getvalue()
     assert not ArticlePage.objects.exists()
 
 
@@ -446,8 +450,21 @@ def test_command_import_wxr_reports_bomb_cleanly(home):
 
 
 def test_command_import_wxr_rejects_unknown_timezone(home):
-    with pytest.raises(CommandError, match="Unknown time zone"):
+    with (
+        translation.override("en"),
+        pytest.raises(CommandError, match="Unknown time zone"),
+    ):
         call_command("import-wxr", str(GAZETTE), "--site-timezone", "Mars/Olympus")
+
+
+def test_command_import_wxr_speaks_french_and_arabic(home):
+    with translation.override("fr"), pytest.raises(CommandError) as french:
+        call_command("import-wxr", str(GAZETTE), "--site-timezone", "Mars/Olympus")
+    with translation.override("ar"), pytest.raises(CommandError) as arabic:
+        call_command("import-wxr", str(GAZETTE), "--site-timezone", "Mars/Olympus")
+
+    assert str(french.value) == "Fuseau horaire inconnu : Mars/Olympus"
+    assert str(arabic.value) == "منطقة زمنية غير معروفة: Mars/Olympus"
 
 
 def test_command_import_wxr_malformed_public_file(home):

@@ -142,7 +142,7 @@ class Command(BaseCommand):
     def _summary(self, console: Console, report: ImportReport) -> None:
         title = _("WordPress import from %(source)s") % {"source": report.source}
         if report.dry_run:
-            title += " " + _("(dry run: nothing written)")
+            console.print(_("Dry run: nothing was written."))
         table = Table(title=title)
         table.add_column(_("Kind"))
         for label in OUTCOMES.values():
@@ -171,10 +171,14 @@ class Command(BaseCommand):
         statuses = ", ".join(
             f"{status}: {count}" for status, count in sorted(report.moderation.items())
         )
-        console.print(
-            _("Imported comments by status after moderation: %(statuses)s")
-            % {"statuses": statuses or "-"}
-        )
+        if report.dry_run:
+            label = _(
+                "Comments by WordPress status (a dry run moderates nothing): "
+                "%(statuses)s"
+            )
+        else:
+            label = _("Imported comments by status after moderation: %(statuses)s")
+        console.print(label % {"statuses": statuses or "-"})
         if not report.moderation_connected:
             console.print(
                 _(
