@@ -121,7 +121,7 @@ class Command(BaseCommand):
 
         def advance(phase: str, done: int, total: int) -> None:
             if phase not in tasks:
-                label = _("Checking") if phase == "check" else _("Importing")
+                line = _("Checking") if phase == "check" else _("Importing")
                 tasks[phase] = progress.add_task(label, total=total)
             progress.update(tasks[phase], completed=done)
 
@@ -172,13 +172,13 @@ class Command(BaseCommand):
             f"{status}: {count}" for status, count in sorted(report.moderation.items())
         )
         if report.dry_run:
-            label = _(
+            line = _(
                 "Comments by WordPress status (a dry run moderates nothing): "
                 "%(statuses)s"
             )
         else:
-            label = _("Imported comments by status after moderation: %(statuses)s")
-        console.print(label % {"statuses": statuses or "-"})
+            line = _("Imported comments by status after moderation: %(statuses)s")
+        console.print(line % {"statuses": statuses or "-"})
         if not report.moderation_connected:
             console.print(
                 _(
