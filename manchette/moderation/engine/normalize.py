@@ -17,8 +17,9 @@ The steps, in order:
    Cyrillic and Greek look-alikes to Latin, ``ٱ → ا``, ``ى → ي``, ``ة → ه``,
    Persian/Urdu letter variants, Arabic-Indic digits to ASCII, typographic
    quotes and dashes to ASCII.
-2. Letters separated by spaces, dots or dashes (``t u e r``, ``n.e.u.t.r.e``)
-   are joined.
+2. Letters separated by spaces, dots or dashes (``t u e r``, ``n.e.u.t.r.e``,
+   Arabizi ``n 9 t l e k``) are joined; a run needs two letters or more, so
+   spaced digits alone stay a number.
 3. Runs of three or more identical letters become one letter.
 4. Leetspeak digits and symbols inside words become letters (``0→o 1→i 3→e
    4→a 5→s 7→t @→a $→s``), except in Arabizi text, where ``2 3 5 6 7 8 9``
@@ -45,9 +46,12 @@ from manchette.moderation.engine.types import Span
 __all__ = [
     "NormalizedText",
     "Token",
+    "arabic_skeletons",
+    "arabizi_skeletons",
     "arabizi_to_arabic",
     "fold_char",
     "fold_term",
+    "latin_entry_skeletons",
     "normalize",
 ]
 
@@ -167,9 +171,8 @@ _LEET = str.maketrans(
 # 8 = غ); only the symbols and the digits that spell no letter are decoded.
 _LEET_ARABIZI = str.maketrans({"0": "o", "1": "i", "4": "a", "@": "a", "$": "s"})
 
-_SPACED = re.compile(
-    r"(?<![\w'])[^\W\d_](?:(?: {1,3}|[.\-_*·•/|] ?)[^\W\d_]){2,}(?![\w'])"
-)
+_SPACED = re.compile(r"(?<![\w'])[^\W_](?:(?: {1,3}|[.\-_*·•/|] ?)[^\W_]){2,}(?![\w'])")
+_MIN_SPACED_LETTERS = 2
 _SPACED_SEPARATORS = frozenset(" .-_*·•/|")
 _REPEAT = re.compile(r"([^\W\d_])\1{2,}")
 _LEET_TOKEN = re.compile(r"[\w@$]*[^\W\d_][\w@$]*")
@@ -317,6 +320,10 @@ def _join_spaced(buf: _Buffer) -> _Buffer:
         return buf
     keep = [True] * len(text)
     for match in _SPACED.finditer(text):
+        # Digits join too (Arabizi "n 9 t l e k"), but a run of digits alone
+        # is a number, not a spelled-out word.
+        if sum(c.isalpha() for c in match.group()) < _MIN_SPACED_LETTERS:
+            continue
         for i in range(match.start(), match.end()):
             if text[i] in _SPACED_SEPARATORS:
                 keep[i] = False
@@ -485,3 +492,166 @@ def arabizi_to_arabic(word: str) -> str:
         out = out.replace(latin, arabic)
     out = out.translate(_ARABIZI_LETTERS)
     return _DOUBLE.sub(r"\1", out)
+
+
+# ---------------------------------------------------------------------------
+# Consonant skeletons: one key for the many spellings of a Maghrebi word
+# ---------------------------------------------------------------------------
+
+# Latin digraphs first, then single characters. Every Arabic letter is sent to
+# the one Latin class its Arabizi spellings share: ح and ه both to "h" (writers
+# use "7" and "h" for ح), the emphatics to their plain letter (ص s, ط t, ض d,
+# ظ z, ذ d), ع and hamza to nothing (written 3, 2, a, e or not at all). Short
+# vowels are not written in Arabic and vary freely in Latin, so a e are
+# dropped; o u ou stand for و and i for ي.
+_SKELETON_DIGRAPHS = (
+    ("kh", "x"),
+    ("gh", "G"),
+    ("ch", "c"),
+    ("sh", "c"),
+    ("dh", "d"),
+    ("th", "t"),
+    ("dj", "j"),
+    ("ou", "w"),
+)
+_LATIN_SKELETON = str.maketrans(
+    {
+        "7": "h",
+        "9": "q",
+        "5": "x",
+        "8": "G",
+        "6": "t",
+        "3": None,
+        "2": None,
+        "a": None,
+        "e": None,
+        "o": "w",
+        "u": "w",
+        "i": "y",
+    }
+)
+_ARABIC_SKELETON = str.maketrans(
+    {
+        "ح": "h",
+        "ه": "h",
+        "خ": "x",
+        "غ": "G",
+        "ق": "q",
+        "ك": "k",
+        "ڭ": "g",
+        "ج": "j",
+        "ش": "c",
+        "س": "s",
+        "ص": "s",
+        "ز": "z",
+        "ظ": "z",
+        "ذ": "d",
+        "د": "d",
+        "ض": "d",
+        "ث": "t",
+        "ت": "t",
+        "ط": "t",
+        "ب": "b",
+        "پ": "b",
+        "ف": "f",
+        "ڤ": "v",
+        "ل": "l",
+        "م": "m",
+        "ن": "n",
+        "ر": "r",
+        "و": "w",
+        "ي": "y",
+        "ا": None,
+        "ء": None,
+        "ع": None,
+        "ئ": None,
+        "ؤ": None,
+    }
+)
+_SEMIVOWELS = str.maketrans({"w": None, "y": None})
+_NOT_SKELETON = re.compile(r"[^a-zG]")
+
+
+def _two_skeletons(mapped: str) -> tuple[str, str]:
+    full = _DOUBLE.sub(r"\1", _NOT_SKELETON.sub("", mapped))
+    core = _DOUBLE.sub(r"\1", full.translate(_SEMIVOWELS))
+    return full, core
+
+
+@lru_cache(maxsize=16384)
+def arabizi_skeletons(word: str) -> tuple[str, ...]:
+    """Return the consonant skeletons of a folded Latin (Arabizi) word.
+
+    Arabizi spelling varies a lot: ``7mar``, ``hmar``, ``l7mar``, ``7mmar``
+    are one word, as are ``mkalakh``/``mkelekh``/``mklkh`` and
+    ``t9awed``/``tqawed``/``t9oued``. A skeleton keeps only what they share:
+    digraphs become one letter (``kh → x``, ``gh → G``, ``ch/sh → c``,
+    ``dh → d``, ``th → t``, ``ou → w``), Arabizi digits become their letter
+    class (``7 → h``, ``9 → q``, ``5 → x``, ``8 → G``, ``6 → t``; ``3`` and
+    ``2``, like ``ع`` and hamza, vanish), ``a`` and ``e`` are dropped, ``o``
+    and ``u`` become ``w``, ``i`` becomes ``y``, and doubled letters merge.
+
+    Parameters
+    ----------
+    word : str
+        A folded Latin word (lower case, Arabizi digits kept).
+
+    Returns
+    -------
+    tuple of str
+        The *full* skeleton (``w``/``y`` kept: ``7ayawen → hywn``), the
+        *core* skeleton (``w``/``y`` dropped too: ``mskhot`` and ``mskhout``
+        both give ``msxt``), and, when the word starts with the article
+        ``l``/``el``/``al``, the same two without it. Duplicates removed;
+        may contain short or empty strings, which callers ignore.
+    """
+    out = word.lower()
+    for latin, key in _SKELETON_DIGRAPHS:
+        out = out.replace(latin, key)
+    full, core = _two_skeletons(out.translate(_LATIN_SKELETON))
+    forms = [full, core]
+    if word[:1] in "lae" and full.startswith("l") and len(core) >= 4:
+        forms += [full[1:], core[1:]]
+    return tuple(dict.fromkeys(forms))
+
+
+@lru_cache(maxsize=8192)
+def arabic_skeletons(stem: str, *, q_variants: bool = True) -> tuple[str, ...]:
+    """Return the Latin consonant skeletons of a folded Arabic-script stem.
+
+    The counterpart of :func:`arabizi_skeletons`, so that an Arabic-script
+    lexicon entry (``"حمار"``) matches its Latin spellings (``"hmar"``,
+    ``"l7mar"``): ``حمار → hmr``, ``مسخوط → msxwt`` (full) and ``msxt``
+    (core). ``ق`` also yields its Maghrebi realisations ``k`` and ``g``
+    (``قتل`` gives ``qtl``, ``ktl``, ``gtl``: ``n9tlek``, ``nektlek``) unless
+    ``q_variants`` is false.
+
+    A final ``ه`` (``ة`` once folded) also yields the skeleton without it
+    (``قحبه`` → ``qhb``, as in ``9a7ba``).
+
+    Returns
+    -------
+    tuple of str
+        Full and core skeletons with every ``ق`` variant, duplicates removed.
+    """
+    forms: list[str] = []
+    stems = [stem]
+    if len(stem) > 3 and stem.endswith("ه"):
+        stems.append(stem[:-1])  # ta marbuta, folded to ه, is "a" in Latin
+    for form in stems:
+        for q in ("q", "k", "g") if q_variants else ("q",):
+            mapped = form.translate(_ARABIC_SKELETON).replace("q", q)
+            forms.extend(_two_skeletons(mapped))
+    return tuple(dict.fromkeys(forms))
+
+
+def latin_entry_skeletons(entry: str) -> tuple[str, ...]:
+    """Return the skeletons of a Latin lexicon entry, with ``q`` also as ``k``/``g``.
+
+    A ``q`` or ``9`` in a lexicon entry spells ``ق``, which Maghrebi writers
+    also spell ``k`` or ``g``; token skeletons keep the letter as written.
+    """
+    forms: list[str] = []
+    for skeleton in arabizi_skeletons(entry)[:2]:
+        forms.extend(skeleton.replace("q", q) for q in ("q", "k", "g"))
+    return tuple(dict.fromkeys(forms))

@@ -15,7 +15,12 @@ Rather than memorising sentences, the rules combine general mechanisms:
 - *frames* (reporting, quoting, condemnation) that turn a call into
   counter-speech or news;
 - morphology instead of word forms (Arabic clitics and verb prefixes, French
-  and English plurals, Arabizi transliteration, human-plural suffixes).
+  and English plurals, Arabizi transliteration, human-plural suffixes);
+- *direct threats* read from one word's morphology: first person + future or
+  intent marker + violent verb + object pronoun (``سأقتلك``, ``غانقتلك``,
+  ``n9tlek``, ``nektlek``), plus "you're dead" and intimidation formulas;
+- Arabizi *consonant skeletons* (:func:`normalize.arabizi_skeletons`), so
+  one lexicon entry covers ``7mar``/``hmar``/``l7mar`` and both scripts.
 """
 
 from __future__ import annotations
@@ -25,7 +30,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from manchette.moderation.engine.lexicons import hate, insult, sexual, spam, threat
-from manchette.moderation.engine.lexicons.matcher import OBJECT_SUFFIXES, Hit, Lexicon
+from manchette.moderation.engine.lexicons.matcher import (
+    OBJECT_SUFFIXES,
+    Hit,
+    Lexicon,
+    SkeletonIndex,
+    token_skeletons,
+)
+from manchette.moderation.engine.normalize import arabic_skeletons
 from manchette.moderation.engine.types import Category, Reason, Span
 
 if TYPE_CHECKING:
@@ -169,6 +181,13 @@ _NEGATION_PHRASES = Lexicon(threat.NEGATION_PHRASES)
 _REPORTING = Lexicon(threat.REPORTING)
 _CONDEMNATION = Lexicon(threat.CONDEMNATION)
 _IDIOMS = Lexicon(threat.IDIOMS)
+_PLAY = Lexicon(threat.PLAY_GAMES)
+_DEAD_ADDRESS = Lexicon(threat.DEAD_ADDRESS)
+_WILL_DIE = Lexicon(threat.WILL_DIE)
+_INTIMIDATION = Lexicon(threat.INTIMIDATION)
+_PLAY_ARTICLES = frozenset(
+    ["la", "le", "les", "l", "the", "a", "une", "un", "ma", "my"]
+)
 _DEATH_NEEDS_L = frozenset({"الموت", "lmout"})
 _WEAK_DETERMINERS = frozenset({"les", "the", "ال"})
 _EN_IMPERATIVE_OPENERS = frozenset(
@@ -190,6 +209,7 @@ class _Context:
     reporting: list[Hit]
     condemnation: list[Hit]
     idioms: list[Hit]
+    play: list[Hit]
 
 
 def _target_strength(
@@ -302,6 +322,201 @@ def _english_imperative(tokens: Sequence[Token], act: Hit, sent_lo: int) -> bool
     }
 
 
+def _stem_weights() -> dict[str, float]:
+    out: dict[str, float] = {}
+    for raw in threat.DIRECT_STEMS:
+        term, _, weight = raw.partition("|")
+        out[term] = float(weight) if weight else 1.0
+    return out
+
+
+_DIRECT_WEIGHTS = _stem_weights()
+#: Stems whose third-person use is ordinary (a sheep is slaughtered, bread is
+#: cut, the dead are buried): direct threats with them need "you".
+_THIRD_PERSON_MIN_WEIGHT = 0.9
+_THIRD_PERSON_EXCLUDED = frozenset(["ذبح", "دبح", "نحر"])
+_AR_DIRECT = re.compile(
+    r"^[وف]?(?P<fut>س|غا|غ|ل)?(?P<per>[نا])(?P<stem>"
+    + "|".join(sorted(_DIRECT_WEIGHTS, key=len, reverse=True))
+    + r")(?P<emph>ن)?(?P<obj>كوم|كم|كو|كي|ك|هوم|هم|ها|ه|و)$"
+)
+_AR_SECOND = frozenset(["ك", "كم", "كو", "كي", "كوم"])
+
+
+def _latin_direct_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    skeletons: dict[str, str] = {}
+    for stem in _DIRECT_WEIGHTS:
+        for skeleton in arabic_skeletons(stem):
+            if skeleton.isalpha() and skeleton == skeleton.translate(_NO_SEMIVOWELS):
+                skeletons.setdefault(skeleton, stem)
+    pattern = re.compile(
+        r"^(?P<fut>G)?n(?P<stem>"
+        + "|".join(sorted(skeletons, key=len, reverse=True))
+        + r")(?P<obj>km|k|hm|h)$"
+    )
+    return pattern, skeletons
+
+
+_NO_SEMIVOWELS = str.maketrans({"w": None, "y": None})
+_LATIN_DIRECT, _LATIN_DIRECT_STEMS = _latin_direct_pattern()
+
+
+@dataclass(frozen=True, slots=True)
+class _DirectThreat:
+    """A one-word direct threat: first person + violent verb + object."""
+
+    hit: Hit
+    second_person: bool
+    has_future: bool
+    needs_marker: bool
+
+
+def _latin_direct_match(token: Token) -> re.Match[str] | None:
+    for skeleton in token_skeletons(token.text, token.alt):
+        match = _LATIN_DIRECT.match(skeleton)
+        if match is not None:
+            return match
+    return None
+
+
+def _direct_candidates(text: NormalizedText) -> list[_DirectThreat]:
+    """Find first person + violent verb + object pronoun words in ``text``.
+
+    Arabic script: ``[و|ف] [س|غا|غ|ل] (ن|ا) STEM [ن] OBJECT``, e.g.
+    ``سأقتلك``, ``سنقتلكم``, ``غانقتلك``, ``لأقتلنك``, ``نذبحك``. Latin
+    script: the same on the core skeleton, ``[gh] n STEM (k|km|h|hm)``,
+    e.g. ``n9tlek``, ``nqtlek``, ``nektlek``, ``n9otlek``, ``ghan9tlek``.
+    A negation circumfix (``...ش``, ``...ch``) makes the word not match.
+    """
+    found: list[_DirectThreat] = []
+    for index, token in enumerate(text.tokens):
+        if token.arabic:
+            match = _AR_DIRECT.match(token.text)
+            if match is None:
+                continue
+            stem, obj = match["stem"], match["obj"]
+            fut, per = match["fut"] or "", match["per"]
+            if match["emph"] and fut != "ل":
+                continue
+            second = obj in _AR_SECOND
+            needs_marker = (per == "ا" and not fut) or (obj == "و" and not fut)
+        else:
+            first = token.text[:1]
+            if first not in {"n", "g"} or len(token.text) < 5:
+                continue
+            latin = _latin_direct_match(token)
+            if latin is None:
+                continue
+            match = latin
+            stem = _LATIN_DIRECT_STEMS[match["stem"]]
+            obj, fut = match["obj"], match["fut"] or ""
+            second = obj.startswith("k")
+            needs_marker = False
+        weight = _DIRECT_WEIGHTS[stem]
+        if not second and (
+            weight < _THIRD_PERSON_MIN_WEIGHT or stem in _THIRD_PERSON_EXCLUDED
+        ):
+            continue
+        found.append(
+            _DirectThreat(
+                Hit(index, index, stem, weight),
+                second_person=second,
+                has_future=bool(fut),
+                needs_marker=needs_marker,
+            )
+        )
+    return found
+
+
+def _intent_marker(tokens: Sequence[Token], index: int, sent_lo: int) -> int | None:
+    """Return the index of an intent/future word up to three words before."""
+    for back in range(index - 1, max(sent_lo, index - 3) - 1, -1):
+        if tokens[back].text in threat.INTENT_MARKERS:
+            return back
+    return None
+
+
+def _overlaps_seen(seen: set[tuple[int, int]], hit: Hit) -> bool:
+    return any(first <= hit.last and last >= hit.first for first, last in seen)
+
+
+def _at_play(text: NormalizedText, ctx: _Context, sent_lo: int, sent_hi: int) -> bool:
+    """Return whether the sentence is about a game ("au FIFA", "فالماتش")."""
+    tokens = text.tokens
+    for hit in _within(ctx.play, sent_lo, sent_hi):
+        word = tokens[hit.first]
+        if word.arabic and word.text.startswith(("ف", "ب")) and len(word.text) > 3:
+            return True
+        before = hit.first - 1
+        if before >= sent_lo and tokens[before].text in _PLAY_ARTICLES:
+            before -= 1
+        if before >= sent_lo and tokens[before].text in threat.PLAY_PREPOSITIONS:
+            return True
+    return False
+
+
+_CONDITION_REACH = 4
+
+
+def _hypothetical(
+    text: NormalizedText, sent_lo: int, call_first: int, act: int
+) -> bool:
+    """Return whether the act sits right inside an if-clause ("si je te tue")."""
+    tokens = text.tokens
+    for index in range(max(sent_lo, act - _CONDITION_REACH), min(call_first, act) + 1):
+        word = tokens[index].text
+        if word == "s" and index + 1 < len(tokens):
+            word = "si" if tokens[index + 1].text in {"il", "ils"} else word
+        if word not in threat.CONDITIONALS or index == act:
+            continue
+        between = text.text[tokens[index].end : tokens[act].start]
+        if "," not in between:
+            return True
+    return False
+
+
+def _is_question(text: NormalizedText, sent_hi: int) -> bool:
+    end = text.tokens[sent_hi].end
+    return any(mark in text.text[end : end + 4] for mark in "?؟")
+
+
+_FIGURATIVE_PREFIXES = ("بال", "ب", "من", "ف")
+
+
+def _figurative_after(text: NormalizedText, hit: Hit, sent_hi: int) -> bool:
+    """Return whether the next word makes the formula figurative ("mort de rire").
+
+    A vocative after it ("rak mayet a sahbi", "you're dead ya ...") does not.
+    """
+    if hit.last >= sent_hi:
+        return False
+    follower = text.tokens[hit.last + 1]
+    if follower.text in insult.VOCATIVES or (
+        text.arabizi and follower.text in insult.VOCATIVES_WITH_ARTICLE
+    ):
+        return False
+    if follower.text in threat.FIGURATIVE_COMPLEMENTS:
+        return True
+    return (
+        follower.arabic
+        and len(follower.text) > 3
+        and follower.text.startswith(_FIGURATIVE_PREFIXES)
+    )
+
+
+_FORMULAS: tuple[tuple[str, Lexicon], ...] = (
+    ("dead", _DEAD_ADDRESS),
+    ("will_die", _WILL_DIE),
+    ("intimidation", _INTIMIDATION),
+)
+_FORMULA_SCORES = {"dead": 0.6, "will_die": 0.55, "intimidation": 0.55}
+_FORMULA_DETAILS = {
+    "dead": "'you are dead' threat formula",
+    "will_die": "'you will die' threat formula",
+    "intimidation": "intimidation",
+}
+
+
 class ThreatIncitementRule:
     """Calls to violence against people, and lesser calls to coercion.
 
@@ -326,7 +541,11 @@ class ThreatIncitementRule:
         imperative = _IMPERATIVE.find(text)
         coercive = _COERCIVE.find(text)
         death = _DEATH_TO.find(text)
-        if not (violent or imperative or coercive or death):
+        direct = _direct_candidates(text)
+        formulas = [
+            (hit, kind) for kind, lexicon in _FORMULAS for hit in lexicon.find(text)
+        ]
+        if not (violent or imperative or coercive or death or direct or formulas):
             return
         ctx = _Context(
             modality=_MODALITY.find(text),
@@ -337,6 +556,7 @@ class ThreatIncitementRule:
             reporting=_REPORTING.find(text),
             condemnation=_CONDEMNATION.find(text),
             idioms=_IDIOMS.find(text),
+            play=_PLAY.find(text),
         )
         acts = [(hit, False) for hit in violent] + [(hit, True) for hit in imperative]
         seen: set[tuple[int, int]] = set()
@@ -344,6 +564,20 @@ class ThreatIncitementRule:
             reason = self._violence(text, ctx, act, self_modal=self_modal)
             if reason is not None and (act.first, act.last) not in seen:
                 seen.add((act.first, act.last))
+                yield reason
+        for candidate in direct:
+            if _overlaps_seen(seen, candidate.hit):
+                continue
+            reason = self._direct(text, ctx, candidate)
+            if reason is not None:
+                seen.add((candidate.hit.first, candidate.hit.last))
+                yield reason
+        for hit, kind in formulas:
+            if _overlaps_seen(seen, hit):
+                continue
+            reason = self._formula(text, ctx, hit, kind)
+            if reason is not None:
+                seen.add((hit.first, hit.last))
                 yield reason
         for hit in death:
             reason = self._death_to(text, ctx, hit)
@@ -375,6 +609,10 @@ class ThreatIncitementRule:
         ):
             return True
         if _framed(ctx, sent_lo, sent_hi, call_first, act):
+            return True
+        if _at_play(text, ctx, sent_lo, sent_hi):
+            return True
+        if _hypothetical(text, sent_lo, call_first, act.first):
             return True
         return _in_quotes(text, call_first) and bool(
             _within(ctx.reporting, sent_lo, sent_hi)
@@ -420,6 +658,66 @@ class ThreatIncitementRule:
             first,
             last,
             f"call to violence ({act.term!r}) against a human target",
+        )
+
+    def _direct(
+        self, text: NormalizedText, ctx: _Context, candidate: _DirectThreat
+    ) -> Reason | None:
+        tokens = text.tokens
+        act = candidate.hit
+        sent_lo, sent_hi = _sentence_bounds(tokens, act.first)
+        marker = _intent_marker(tokens, act.first, sent_lo)
+        if candidate.needs_marker and marker is None:
+            return None
+        call = (
+            Hit(marker, marker, tokens[marker].text, 1.0) if marker is not None else act
+        )
+        if self._blocked(text, ctx, act, call, (sent_lo, sent_hi)):
+            return None
+        if candidate.second_person:
+            strength = 0.95 if marker is not None or candidate.has_future else 0.9
+            who = "the addressee"
+        else:
+            strength, who = 0.85, "a third person"
+        return _reason(
+            text,
+            self.name,
+            Category.THREAT_INCITEMENT,
+            act.weight * strength,
+            min(call.first, act.first),
+            act.last,
+            f"direct threat ({act.term!r}, first person future) against {who}",
+        )
+
+    def _formula(
+        self, text: NormalizedText, ctx: _Context, hit: Hit, kind: str
+    ) -> Reason | None:
+        """Score "you're dead", "you will die" and intimidation formulas."""
+        tokens = text.tokens
+        sent_lo, sent_hi = _sentence_bounds(tokens, hit.first)
+        if self._blocked(text, ctx, hit, hit, (sent_lo, sent_hi)):
+            return None
+        if _is_question(text, sent_hi) or _figurative_after(text, hit, sent_hi):
+            return None
+        if kind == "will_die":
+            conditional = any(
+                tokens[i].text in threat.CONDITIONALS for i in range(sent_lo, hit.first)
+            )
+            follower = tokens[hit.last + 1].text if hit.last < sent_hi else ""
+            if conditional or not (
+                hit.last == sent_hi
+                or follower in insult.VOCATIVES
+                or follower in insult.VOCATIVES_WITH_ARTICLE
+            ):
+                return None
+        return _reason(
+            text,
+            self.name,
+            Category.THREAT_INCITEMENT,
+            _FORMULA_SCORES[kind] * hit.weight,
+            hit.first,
+            hit.last,
+            f"{_FORMULA_DETAILS[kind]} ({hit.term!r})",
         )
 
     def _death_to(self, text: NormalizedText, ctx: _Context, hit: Hit) -> Reason | None:
@@ -488,7 +786,7 @@ _GROUP_MARKERS = Lexicon(hate.GROUP_MARKERS)
 _GROUP_PREDICATES = Lexicon(hate.GROUP_PREDICATES)
 _DIRTY = Lexicon(hate.DIRTY)
 _EXCLUSION = Lexicon(hate.EXCLUSION)
-_INSULTS = Lexicon(insult.INSULTS)
+_INSULTS = Lexicon((*insult.INSULTS, *insult.ADDRESSED_FORMS))
 _MENTION = Lexicon(insult.MENTION)
 
 
@@ -621,6 +919,34 @@ class HateRule:
 _ADDRESS = Lexicon(insult.ADDRESS)
 _PREDICATE = Lexicon(insult.PREDICATE)
 _ADDRESSED_WORDS = frozenset({"you", "ta", "ton", "toi", "te"})
+_ADDRESSED_TERMS = frozenset(e.partition("|")[0] for e in insult.ADDRESSED_FORMS)
+_DARIJA_SKELETONS = SkeletonIndex(insult.DARIJA_INSULTS)
+_ADDRESSED_SKELETONS = SkeletonIndex(
+    e for e in insult.ADDRESSED_FORMS if " " not in e.partition("|")[0]
+)
+#: Second-person words of Darija (both scripts) that address a skeleton match.
+_DARIJA_ADDRESS = (
+    insult.VOCATIVES
+    | frozenset(["nta", "nti", "ntoma", "ntouma", "enta", "inta", "enti", "inti"])
+    | frozenset(["rak", "raki", "rakom", "انت", "انتي", "نتا", "نتي", "راك", "راكي"])
+)
+_LATIN_ARTICLE = re.compile(r"^(?:l|el|al)[a-z0-9]{3,}$")
+
+
+def _vocative(tokens: Sequence[Token], index: int, lo: int) -> bool:
+    """Return whether ``tokens[index]`` is called out: "ya 7mar", "a lhmar"."""
+    before = index - 1
+    if before < lo:
+        return False
+    particle = tokens[before].text
+    if particle in insult.VOCATIVES:
+        return True
+    if particle not in insult.VOCATIVES_WITH_ARTICLE:
+        return False
+    word = tokens[index]
+    if word.arabic:
+        return word.text.startswith("ال")
+    return bool(_LATIN_ARTICLE.match(word.text) or _LATIN_ARTICLE.match(word.alt))
 
 
 class InsultRule:
@@ -637,20 +963,50 @@ class InsultRule:
     def apply(self, text: NormalizedText, language: str) -> Iterator[Reason]:
         """Yield insult reasons (see the class docstring)."""
         del language
-        hits = _INSULTS.find(text)
-        if not hits:
+        exact = _INSULTS.find(text)
+        loose = [
+            h
+            for h in (*_ADDRESSED_SKELETONS.find(text), *_DARIJA_SKELETONS.find(text))
+            if not _overlaps(exact, h.first, h.last)
+        ]
+        if not (exact or loose):
             return
         tokens = text.tokens
         address = _ADDRESS.find(text)
         predicates = _PREDICATE.find(text)
         mentions = _MENTION.find(text)
-        for hit in hits:
+        skeleton_only = {(h.first, h.last) for h in loose}
+        addressed_ends: set[int] = set()
+        taken: set[int] = set()
+        for hit in sorted((*exact, *loose), key=lambda h: h.first):
+            if hit.first in taken:
+                continue
             lo, _ = _sentence_bounds(tokens, hit.first)
             w = hit.weight
-            inherent = any(word in _ADDRESSED_WORDS for word in hit.term.split())
-            addressed = inherent or any(
+            inherent = hit.term in _ADDRESSED_TERMS or any(
+                word in _ADDRESSED_WORDS for word in hit.term.split()
+            )
+            darija = (
+                inherent
+                or _vocative(tokens, hit.first, lo)
+                or any(
+                    tokens[i].text in _DARIJA_ADDRESS
+                    for i in range(max(lo, hit.first - 2), hit.first)
+                )
+                or (
+                    hit.first - 2 >= lo
+                    and tokens[hit.first - 1].text in insult.CONJUNCTIONS
+                    and hit.first - 2 in addressed_ends
+                )
+            )
+            if (hit.first, hit.last) in skeleton_only and not darija:
+                continue
+            taken.update(range(hit.first, hit.last + 1))
+            addressed = darija or any(
                 lo <= a.last < hit.first and hit.first - a.last <= 3 for a in address
             )
+            if addressed:
+                addressed_ends.add(hit.last)
             predicated = any(
                 lo <= p.last < hit.first and hit.first - p.last <= 3 for p in predicates
             )

@@ -60,3 +60,12 @@ def test_langid_hint_only_used_when_unsure(langid):
 )
 def test_looks_arabizi(folded, expected):
     assert looks_arabizi(folded) is expected
+
+
+def test_langid_short_arabizi_beats_a_wrong_hint(langid):
+    assert langid.detect("nta hmar o mkalakh", hint="en") == "ary-Latn"
+    assert langid.detect("sir t9awed a lhmar", hint="fr") == "ary-Latn"
+
+
+def test_langid_cluster_shaped_names_alone_do_not_make_arabizi(langid):
+    assert langid.detect("Mbappé et Ndiaye marquent ce soir pour le club") == "fr"

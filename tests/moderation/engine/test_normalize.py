@@ -7,8 +7,11 @@ import random
 import pytest
 
 from manchette.moderation.engine.normalize import (
+    arabic_skeletons,
+    arabizi_skeletons,
     arabizi_to_arabic,
     fold_char,
+    latin_entry_skeletons,
     normalize,
 )
 from manchette.moderation.engine.types import Span
@@ -147,3 +150,45 @@ def test_normalize_to_original_rejects_out_of_range():
     with pytest.raises(ValueError, match="outside"):
         text.to_original(Span(0, 10))
     assert text.to_original(Span(3, 3)) == Span(3, 3)
+
+
+@pytest.mark.parametrize(
+    "variants",
+    [
+        ("7mar", "hmar", "l7mar", "lhmar", "7mmar", "el7mar"),
+        ("mkalakh", "mkelekh", "mklkh", "mkalekh"),
+        ("t9awed", "tqawed", "t9oued", "t9awd"),
+        ("mskhot", "mskhout", "msskhot"),
+        ("7ayawen", "hayawan", "7aywan"),
+    ],
+)
+def test_arabizi_skeletons_merge_spelling_variants(variants):
+    shared = set(arabizi_skeletons(variants[0]))
+    for word in variants[1:]:
+        shared &= set(arabizi_skeletons(word))
+    assert shared, variants
+
+
+def test_arabizi_skeletons_keep_distinct_words_apart():
+    # Different consonants stay different: dog / heart, donkey / hit.
+    assert not set(arabizi_skeletons("kelb")) & set(arabizi_skeletons("9alb"))
+    assert not set(arabizi_skeletons("7mar")) & set(arabizi_skeletons("dreb"))
+
+
+@pytest.mark.parametrize(
+    ("arabic", "latin"),
+    [("حمار", "l7mar"), ("مسخوط", "mskhot"), ("حيوان", "7ayawen"), ("قحبه", "9a7ba")],
+)
+def test_arabic_skeletons_meet_their_latin_spellings(arabic, latin):
+    assert set(arabic_skeletons(arabic)) & set(arabizi_skeletons(latin))
+
+
+def test_arabic_skeletons_give_maghrebi_q_variants():
+    assert {"qtl", "ktl", "gtl"} <= set(arabic_skeletons("قتل"))
+    assert set(arabic_skeletons("قتل", q_variants=False)) == {"qtl"}
+    assert {"tqwd", "tkwd"} <= set(latin_entry_skeletons("t9awed"))
+
+
+def test_normalize_joins_spaced_arabizi_but_not_spaced_numbers():
+    assert normalize("n 9 t l e k").text == "n9tlek"
+    assert normalize("tel 0 6 1 2 3 4").text == "tel 0 6 1 2 3 4"

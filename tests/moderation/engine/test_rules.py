@@ -206,3 +206,76 @@ def test_nir_wins_over_phone_shape():
     reasons = _apply(PersonalDataRule(), raw)
     assert reasons[0].detail == "French social security number"
     assert raw[reasons[0].span.start : reasons[0].span.end] == "1 85 05 78 006 084 91"
+
+
+@pytest.mark.parametrize(
+    ("raw", "word", "minimum"),
+    [
+        ("سأقتلك", "سأقتلك", 0.9),
+        ("والله لأقتلنك", "والله لأقتلنك", 0.9),
+        ("سوف أقتلك", "سوف أقتلك", 0.9),
+        ("سنقتلهم", "سنقتلهم", 0.8),
+        ("ghadi n9tlek", "ghadi n9tlek", 0.9),
+        ("bech nektlek", "bech nektlek", 0.9),
+        ("nqtlek", "nqtlek", 0.85),
+        ("ghan9tlkom", "ghan9tlkom", 0.9),
+    ],
+)
+def test_threat_direct_first_person_future_with_object(raw, word, minimum):
+    reasons = _apply(ThreatIncitementRule(), raw)
+    assert reasons, raw
+    span = reasons[0].span
+    assert span is not None
+    assert raw[span.start : span.end] == word
+    assert reasons[0].score >= minimum
+    assert reasons[0].category is Category.THREAT_INCITEMENT
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "أقتلك",  # MSA first person singular without a future marker
+        "لن أقتلك",  # negated
+        "ما نقتلكش",  # Darija negation circumfix
+        "man9tlekch",
+        "غادي نذبحوه غدا",  # slaughter + "him": the Eid sheep
+        "غادي نقطعها",  # cut + "it"
+        "كنقتلك بالضحك",  # progressive, not intent
+        "قال له سأقتلك",  # reported
+    ],
+)
+def test_threat_direct_guards(raw):
+    assert _apply(ThreatIncitementRule(), raw) == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "fires"),
+    [
+        ("t'es mort", True),
+        ("t'es mort ?", False),
+        ("t'es mort de rire", False),
+        ("you're dead to me", False),
+        ("tu vas mourir", True),
+        ("tu vas mourir un jour comme tout le monde", False),
+        ("si tu continues tu vas mourir", False),
+        ("on va te retrouver", True),
+        ("on va te retrouver au café", False),
+    ],
+)
+def test_threat_formulas(raw, fires):
+    assert bool(_apply(ThreatIncitementRule(), raw)) is fires
+
+
+def test_insult_skeleton_match_needs_an_address():
+    assert _apply(InsultRule(), "lbghel") == []
+    reasons = _apply(InsultRule(), "a lbghel")
+    assert reasons
+    assert reasons[0].score >= 0.8
+
+
+def test_insult_chain_after_conjunction_is_addressed():
+    raw = "nta 7mar o mkalakh"
+    reasons = _apply(InsultRule(), raw)
+    words = {raw[r.span.start : r.span.end] for r in reasons if r.span is not None}
+    assert words == {"7mar", "mkalakh"}
+    assert all(r.score >= 0.8 for r in reasons)

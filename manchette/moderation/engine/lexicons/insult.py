@@ -8,7 +8,17 @@ A bare insult is weaker evidence than one addressed to someone ("t'es un ...",
 
 from __future__ import annotations
 
-__all__ = ["ADDRESS", "INSULTS", "MENTION", "PREDICATE"]
+__all__ = [
+    "ADDRESS",
+    "ADDRESSED_FORMS",
+    "CONJUNCTIONS",
+    "DARIJA_INSULTS",
+    "INSULTS",
+    "MENTION",
+    "PREDICATE",
+    "VOCATIVES",
+    "VOCATIVES_WITH_ARTICLE",
+]
 
 INSULTS: tuple[str, ...] = (
     # French.
@@ -150,6 +160,13 @@ INSULTS: tuple[str, ...] = (
     "مزبل|0.7",
     "منحط|0.7",
     "ساقط|0.7",
+    "بهايم|0.7",
+    "كلاب|0.8",
+    "قواد|0.9",
+    "خامج|0.6",
+    "مهبول|0.5",
+    "بوهالي|0.5",
+    "شماته|0.8",
     # Arabizi.
     "7mar|0.8",
     "7mara|0.8",
@@ -164,6 +181,9 @@ INSULTS: tuple[str, ...] = (
     "9ahba",
     "9hba",
     "9a7b",
+    "kahba",
+    "ga7ba",
+    "gahba",
     "wld l9a7ba",
     "wlad l9a7ba",
     "wld l7ram",
@@ -183,6 +203,30 @@ INSULTS: tuple[str, ...] = (
     "mza9|0.5",
     "zbel|0.6",
     "lay3elk|0.8",
+    "mahboul|0.5",
+    "m7boul|0.5",
+    "mhabel|0.5",
+    "7ayawen|0.7",
+    "7ayawan|0.7",
+    "hayawan|0.7",
+    "hayawen|0.7",
+    "7aywan|0.7",
+    "bhayem|0.7",
+    "klab|0.8",
+    "7mir|0.8",
+    "9awad|0.9",
+    "qawad|0.9",
+    "9wad|0.9",
+    "m9awed|0.7",
+    "tahan|0.8",
+    "ta7an|0.8",
+    "khamej|0.6",
+    "5amej|0.6",
+    "chmata|0.8",
+    "bouhali|0.5",
+    "ghbi|0.7",
+    "mkalakh|0.7",
+    "mkalekh|0.7",
     "la3n|0.7",
     "l3en|0.7",
 )
@@ -239,6 +283,14 @@ ADDRESS: tuple[str, ...] = (
     "3lik",
     "3likom",
     "alik",
+    "rak",
+    "raki",
+    "راك",
+    "راكي",
+    "enta",
+    "inta",
+    "enti",
+    "inti",
 )
 
 #: Predicates that aim an insult at a third party ("X est un ...").
@@ -283,4 +335,102 @@ MENTION: tuple[str, ...] = (
     "قال لي",
     "gal lia",
     "galia",
+)
+
+
+#: Darija and other Maghrebi insult nouns, in both scripts. Besides the exact
+#: entries of :data:`INSULTS`, Latin tokens are matched against these through
+#: consonant skeletons (:func:`normalize.arabizi_skeletons`), so ``l7mar``,
+#: ``hmar``, ``7mmar`` or ``mkalakh`` need no entry of their own. A match found
+#: only through its skeleton counts only when the word is addressed (``ya``,
+#: ``a l...``, ``nta``, ``rak``): skeletons merge words that differ by a vowel
+#: (``7mar`` donkey, ``7mer`` red).
+DARIJA_INSULTS: tuple[str, ...] = (
+    "حمار|0.8",
+    "حمير|0.8",
+    "كلب|0.8",
+    "كلاب|0.8",
+    "مكلخ|0.7",
+    "مسخوط|0.8",
+    "بوزبال|0.8",
+    "بغل|0.7",
+    "حلوف|0.8",
+    "حيوان|0.7",
+    "بهيم|0.7",
+    "بهايم|0.7",
+    "زامل|1.0",
+    "قحبه|1.0",
+    "قواد|0.9",
+    "مهبول|0.5",
+    "خانز|0.7",
+    "خامج|0.6",
+    "شماته|0.8",
+    "بوهالي|0.5",
+    "غبي|0.7",
+    "طحان|0.8",
+    "khanz|0.7",
+)
+
+#: Forms that are second person by themselves: vulgar imperatives ("get
+#: lost") and curses on the addressee's family. Addressed without a marker.
+ADDRESSED_FORMS: tuple[str, ...] = (
+    "سير تقود",
+    "سيري تقودي",
+    "سيرو تقودو",
+    "t9awed|0.8",
+    "tqawed|0.8",
+    "t9wed|0.8",
+    "t9awd|0.8",
+    "tkawed|0.8",
+    "t9awdi|0.8",
+    "t9awdo|0.8",
+    "tqawdo|0.8",
+    "sir t9awed",
+    "sir tqawed",
+    "نعل دين مك",
+    "نعل دين امك",
+    "نعل دين يماك",
+    "نعل دين ربك",
+    "نعل دين دين مك",
+    "يلعن دين مك",
+    "يلعن دين امك",
+    "يلعن دين ربك",
+    "نعل بوك",
+    "ينعل بوك",
+    "يلعن بوك",
+    "يلعن والديك",
+    "نعل والديك",
+    "n3al din mok",
+    "n3el din mok",
+    "n3al dinmok",
+    "n3al dine mok",
+    "nal din mok",
+    "nal dinemk",
+    "nal dinmok",
+    "yn3al din mok",
+    "yl3en din mok",
+    "l3en din mok",
+    "yl3en din mouk",
+    "n3al bouk",
+    "nal bouk",
+    "yn3al bouk",
+    "yl3en bouk",
+    "yl3en walidik",
+    "n3al walidik",
+    "tfo 3lik|0.8",
+    "tfou 3lik|0.8",
+    "تفو عليك|0.8",
+)
+
+#: Vocative particles: "ya 7mar", "يا حمار".
+VOCATIVES: frozenset[str] = frozenset(["ya", "yal", "يا", "ايا"])
+
+#: Darija vocatives that need the article on the next word: "a lhmar",
+#: "wa l7mar", "آ الحمار" (alone, "a" is French "à" and "wa" is "and").
+VOCATIVES_WITH_ARTICLE: frozenset[str] = frozenset(["a", "wa", "ا", "وا", "اا"])
+
+#: "and": an insult right after "<addressed insult> and" is addressed too
+#: ("nta hmar o mkalakh").
+CONJUNCTIONS: frozenset[str] = frozenset(
+    ["o", "w", "ou", "u", "wa", "و", "et", "and", "&"]
 )

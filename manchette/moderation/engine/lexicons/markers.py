@@ -191,6 +191,37 @@ ARABIZI_WORDS: frozenset[str] = frozenset(
         "mochkil",
         "lmghrib",
         "lmaghrib",
+        # Algerian and Tunisian.
+        "mouch",
+        "chbik",
+        "chkoun",
+        "chkon",
+        "famma",
+        "mta3",
+        "mte3",
+        "nheb",
+        "n7eb",
+        "nhebek",
+        "n7ebek",
+        "tawa",
+        "bzf",
+        "makach",
+        "kayen",
+        "rakom",
+        "raki",
+        "rana",
+        "rahi",
+        "khatir",
+        "hakda",
+        "hakka",
+        "ghodwa",
+        "ya3tik",
+        "saha",
+        "enta",
+        "enti",
+        "inta",
+        "inti",
+        "ahna",
     ]
 )
 
@@ -417,6 +448,75 @@ _ORDINAL_OR_UNIT = re.compile(
 )
 
 
+#: Word-initial letter pairs that French and English words can start with.
+#: A Latin word starting with two consonants outside this list (``hmar``,
+#: ``mkalakh``, ``tqawed``, ``nqtlek``, ``lhmar``, ``bzaf``) has the shape of
+#: Darija, whose words often open with a consonant cluster.
+_LATIN_ONSETS: frozenset[str] = frozenset(
+    [
+        "bl",
+        "br",
+        "ch",
+        "cl",
+        "cr",
+        "dr",
+        "fl",
+        "fr",
+        "gh",
+        "gl",
+        "gn",
+        "gr",
+        "kl",
+        "kn",
+        "kr",
+        "ph",
+        "pl",
+        "pr",
+        "ps",
+        "sc",
+        "sh",
+        "sk",
+        "sl",
+        "sm",
+        "sn",
+        "sp",
+        "sq",
+        "st",
+        "sv",
+        "sw",
+        "th",
+        "tr",
+        "tw",
+        "wh",
+        "wr",
+        "vr",
+        "ts",
+        "qu",
+        "rh",
+        "dw",
+        "gw",
+        "pn",
+        "sb",
+        "sf",
+        "tc",
+    ]
+)
+_VOWELS = frozenset("aeiouy")
+
+
+def _arabizi_shaped(word: str) -> bool:
+    """Return whether a letters-only word looks like Darija (see ``_LATIN_ONSETS``).
+
+    Also true for words of five letters or more ending in ``kh``
+    (``mkalakh``, ``wsekh``).
+    """
+    if len(word) < 4 or not word.isalpha() or not _VOWELS.intersection(word):
+        return False
+    if word[0] not in _VOWELS and word[1] not in _VOWELS and word[0] != word[1]:
+        return word[:2] not in _LATIN_ONSETS
+    return len(word) >= 5 and word.endswith("kh")
+
+
 def arabizi_score(folded: str) -> tuple[int, int]:
     """Count Arabizi and French/English cues in folded Latin text.
 
@@ -431,11 +531,18 @@ def arabizi_score(folded: str) -> tuple[int, int]:
         ``(arabizi_cues, french_or_english_function_words)``. An Arabizi cue is
         a known Darija word, a word mixing letters with the digits that spell
         Arabic letters (``3la``, ``n9tlo``, ``l7okouma``), or a negation
-        circumfix ``ma...ch`` (``makaynch``).
+        circumfix ``ma...ch`` (``makaynch``). Words with the shape of Darija
+        (an initial consonant cluster French and English do not have:
+        ``hmar``, ``mkalakh``, ``nqtlek``) count too, but only next to a
+        stronger cue or in a short text (three words or fewer) with no French
+        or English function word: names such as "Mbappé" or "Ndiaye" must not
+        turn French into Darija on their own.
     """
     cues = 0
+    shaped = 0
     other = 0
-    for word in _LATIN_WORD.findall(folded):
+    words = _LATIN_WORD.findall(folded)
+    for word in words:
         if (
             word in ARABIZI_WORDS
             or _NEGATED.match(word)
@@ -444,6 +551,10 @@ def arabizi_score(folded: str) -> tuple[int, int]:
             cues += 1
         elif word in FRENCH_WORDS or word in ENGLISH_WORDS:
             other += 1
+        elif _arabizi_shaped(word):
+            shaped += 1
+    if cues or (len(words) <= 3 and not other):
+        cues += shaped
     return cues, other
 
 

@@ -30,14 +30,28 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from manchette.moderation.engine.normalize import arabizi_to_arabic, fold_term
+from manchette.moderation.engine.normalize import (
+    arabic_skeletons,
+    arabizi_skeletons,
+    arabizi_to_arabic,
+    fold_term,
+    latin_entry_skeletons,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from manchette.moderation.engine.normalize import NormalizedText, Token
 
-__all__ = ["OBJECT_SUFFIXES", "Hit", "Lexicon", "squeeze", "word_variants"]
+__all__ = [
+    "OBJECT_SUFFIXES",
+    "Hit",
+    "Lexicon",
+    "SkeletonIndex",
+    "squeeze",
+    "token_skeletons",
+    "word_variants",
+]
 
 _DOUBLE = re.compile(r"(.)\1+")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
@@ -315,3 +329,100 @@ class Lexicon:
         """Return whether one token is a single-word entry of this lexicon."""
         variants = word_variants(token.text, token.alt)
         return any(len(p.parts) == 1 for p in self._candidates(variants))
+
+
+#: Skeletons shorter than this are too ambiguous to match on.
+MIN_SKELETON = 3
+_LATIN_WORD = re.compile(r"^[a-z0-9]+$")
+
+
+@lru_cache(maxsize=16384)
+def token_skeletons(text: str, alt: str) -> tuple[str, ...]:
+    """Return the Arabizi skeletons of a Latin token (both digit readings).
+
+    Empty for Arabic-script tokens and for words of fewer than three
+    characters. See :func:`normalize.arabizi_skeletons`.
+    """
+    out: dict[str, None] = {}
+    for form in dict.fromkeys((text, alt)):
+        if len(form) < 3 or not _LATIN_WORD.match(form):
+            continue
+        for skeleton in arabizi_skeletons(form):
+            if len(skeleton) >= MIN_SKELETON:
+                out[skeleton] = None
+    return tuple(out)
+
+
+class SkeletonIndex:
+    """Single-word lexicon entries looked up by consonant skeleton.
+
+    Latin entries are indexed by :func:`normalize.latin_entry_skeletons`,
+    Arabic-script entries by :func:`normalize.arabic_skeletons`, so
+    ``"حمار"`` matches the Latin tokens ``hmar``, ``7mar``, ``l7mar``. A ``ق``
+    (or ``q``/``9``) in an entry also matches ``k`` and ``g`` when the
+    skeleton has four letters or more (shorter ones would merge too many
+    words). Only Latin tokens are looked up: Arabic script has one spelling
+    per word and is served by :class:`Lexicon`.
+
+    Parameters
+    ----------
+    entries : iterable of str
+        Single words, optionally with ``|weight``.
+    """
+
+    __slots__ = ("_index", "_last")
+
+    def __init__(self, entries: Iterable[str]) -> None:
+        self._index: dict[str, tuple[str, float]] = {}
+        self._last: tuple[NormalizedText, tuple[Hit, ...]] | None = None
+        for raw in entries:
+            term, _, weight_text = raw.partition("|")
+            weight = float(weight_text) if weight_text else 1.0
+            folded = fold_term(term).strip()
+            if " " in folded:
+                continue
+            if _ARABIC.search(folded):
+                keys = arabic_skeletons(folded)
+                plain = arabic_skeletons(folded, q_variants=False)
+            else:
+                keys = latin_entry_skeletons(folded)
+                plain = arabizi_skeletons(folded)
+            for key in keys:
+                if len(key) < MIN_SKELETON:
+                    continue
+                if len(key) < 4 and key not in plain:
+                    continue  # k/g variants of short skeletons: too ambiguous
+                previous = self._index.get(key)
+                if previous is None or previous[1] < weight:
+                    self._index[key] = (term, weight)
+
+    def lookup(self, token: Token) -> tuple[str, float] | None:
+        """Return ``(entry, weight)`` for a token whose skeleton is indexed.
+
+        A word ending in ``i`` (``kalbi``, ``galbi``: "my ...") matches only
+        through its full skeleton, so the possessive is not dropped with the
+        vowels.
+        """
+        possessive = token.text.endswith("i")
+        for skeleton in token_skeletons(token.text, token.alt):
+            if possessive and not skeleton.endswith("y"):
+                continue
+            found = self._index.get(skeleton)
+            if found is not None:
+                return found
+        return None
+
+    def find(self, text: NormalizedText) -> list[Hit]:
+        """Return a hit for every Latin token whose skeleton is indexed."""
+        last = self._last
+        if last is not None and last[0] is text:
+            return list(last[1])
+        hits: list[Hit] = []
+        for index, token in enumerate(text.tokens):
+            if token.arabic:
+                continue
+            found = self.lookup(token)
+            if found is not None:
+                hits.append(Hit(index, index, found[0], found[1]))
+        self._last = (text, tuple(hits))
+        return hits
