@@ -121,7 +121,7 @@ class Command(BaseCommand):
 
         def advance(phase: str, done: int, total: int) -> None:
             if phase not in tasks:
-                line = _("Checking") if phase == "check" else _("Importing")
+                label = _("Checking") if phase == "check" else _("Importing")
                 tasks[phase] = progress.add_task(label, total=total)
             progress.update(tasks[phase], completed=done)
 
