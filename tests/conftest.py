@@ -261,3 +261,21 @@ def fitted_classifier(moderation_rows):
     return model.fit(
         [r.text for r in moderation_rows], label_matrix(moderation_rows, heads)
     )
+
+
+# --- pages and comments speed (helper P) ---------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_comment_fragment_cache():
+    """Keep the cached comment list fragment off unless a test turns it on.
+
+    The fragment is keyed on the page's cache version, which the local-memory
+    cache keeps across tests (and test databases reuse page ids), so a test
+    that wants it uses ``override_settings(OPS_FRAGMENT_CACHE=True)`` together
+    with the ``clear_cache`` fixture.
+    """
+    from django.test import override_settings
+
+    with override_settings(OPS_FRAGMENT_CACHE=False):
+        yield

@@ -1,11 +1,15 @@
 """Per-browser state for the comment pages: own comments, notices, author cookie.
 
-Kept apart from the views so the template tags and the views share it.
+Kept apart from the views so the template tags and the views share it. Also
+holds the hook through which a project versions comment threads for the cached
+comment list (:func:`set_thread_version_source`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from manchette.comments.conf import comments_settings
@@ -121,3 +125,38 @@ def target_url(target: Model | Any, request: HttpRequest | None = None) -> str:
     if get_absolute_url is not None:
         return str(get_absolute_url())
     return "/"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ThreadVersion:
+    """The cache version of an object's comment thread, from the version source.
+
+    ``token`` changes whenever anything shown in the shared comment list may have
+    changed (a comment's status, the page's comment switch); ``timeout`` is how
+    long, in seconds, a fragment rendered under it may be kept.
+    """
+
+    token: str
+    timeout: int
+
+
+ThreadVersionSource = Callable[[Any], ThreadVersion | None]
+_version_source: ThreadVersionSource | None = None
+
+
+def set_thread_version_source(source: ThreadVersionSource | None) -> None:
+    """Install the function that versions comment threads (``None`` removes it).
+
+    The comments app keeps no version counter of its own: a project that bumps
+    one when comments change status (``manchette.ops`` does, in its
+    ``AppConfig.ready()``) installs it here, and the comment list is then cached
+    as a fragment keyed on it. Without a source, nothing is cached.
+    """
+    global _version_source  # one process-wide hook, like a signal receiver
+    _version_source = source
+
+
+def thread_version(target: Model | Any) -> ThreadVersion | None:
+    """Return ``target``'s thread version, or ``None`` when it is not cached."""
+    source = _version_source
+    return None if source is None else source(target)

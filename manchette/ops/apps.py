@@ -12,9 +12,12 @@ class OpsConfig(AppConfig):
 
     @override
     def ready(self) -> None:
+        from django.db.models.signals import post_delete
         from wagtail.signals import page_published, page_unpublished
 
+        from manchette.comments import get_comment_model
         from manchette.comments.signals import comment_status_changed
+        from manchette.comments.web import set_thread_version_source
         from manchette.ops import caching
 
         page_published.connect(caching.on_page_changed, dispatch_uid="ops-cache-pub")
@@ -24,3 +27,9 @@ class OpsConfig(AppConfig):
         comment_status_changed.connect(
             caching.on_comment_status_changed, dispatch_uid="ops-cache-comment"
         )
+        post_delete.connect(
+            caching.on_comment_deleted,
+            sender=get_comment_model(),
+            dispatch_uid="ops-cache-comment-delete",
+        )
+        set_thread_version_source(caching.thread_version)

@@ -19,7 +19,17 @@ How it works
   form's signed timestamp are replaced per request, so the form's anti-spam
   timing and CSRF protection behave as on an uncached page.
 
-Settings (read lazily): ``OPS_PAGE_CACHE`` (bool, default ``True``: set ``False``
+- The same version token keys the **comment list fragment** of the comments
+  app: :func:`thread_version` is installed as its thread version source
+  (``OpsConfig.ready``), so a page rendered without the page cache (a reader
+  with a session, ``PAGE_CACHE=0``) reuses the list rendered for everyone and
+  only renders the article and the form. Deleting a comment row also replaces
+  the token (``post_delete``), as an author deleting their own reply-less
+  comment changes no status.
+
+Settings (read lazily): ``OPS_FRAGMENT_CACHE`` (bool, default ``True``: cache
+the comment list fragment), ``OPS_FRAGMENT_CACHE_SECONDS`` (int, default 600:
+lifetime of a fragment), ``OPS_PAGE_CACHE`` (bool, default ``True``: set ``False``
 to disable; the ``PAGE_CACHE`` environment variable in production),
 ``OPS_PAGE_CACHE_SECONDS`` (int, default 600: lifetime of an entry),
 ``OPS_PAGE_CACHE_MODELS`` (labels of cacheable page models, default
@@ -49,6 +59,7 @@ from wagtail.models import Page
 
 from manchette.comments.conf import comments_settings
 from manchette.comments.forms import make_security_token
+from manchette.comments.web import ThreadVersion
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -119,6 +130,23 @@ def bump_version(obj_pk: int | str) -> None:
     transaction.on_commit(_bump)
 
 
+def thread_version(target: Any) -> ThreadVersion | None:
+    """Return the version of a page's comment thread for the list fragment.
+
+    Only pages are versioned (their token changes on publish, unpublish and
+    every comment status change); any other commented object, or
+    ``OPS_FRAGMENT_CACHE = False``, returns ``None`` (no fragment caching).
+    """
+    if not isinstance(target, Page) or not getattr(
+        settings, "OPS_FRAGMENT_CACHE", True
+    ):
+        return None
+    return ThreadVersion(
+        token=current_version(target.pk),
+        timeout=int(getattr(settings, "OPS_FRAGMENT_CACHE_SECONDS", 600)),
+    )
+
+
 def _is_page_model(model: type[Model] | None) -> bool:
     return model is not None and issubclass(model, Page)
 
@@ -151,6 +179,11 @@ def on_comment_status_changed(comment: Any, **kwargs: Any) -> None:
                 purge_page_from_cache(page.specific)
 
         transaction.on_commit(_purge)
+
+
+def on_comment_deleted(instance: Any, **kwargs: Any) -> None:
+    """Receive ``post_delete`` of the comment model: drop the page's entries."""
+    on_comment_status_changed(instance)
 
 
 def _cacheable_request(request: HttpRequest) -> str | None:

@@ -7,26 +7,59 @@ Each tag reads ``request`` from the context (Django's ``request`` context
 processor) to know the reader's own held comments, the page (``?cpage=N``) and
 the comment being answered (``?replytocom=ID``). ``comment_section`` renders any
 number of comments with a fixed number of queries.
+
+Speed: the comments of a page are rendered in one pass of Python string
+building (:class:`_NodeRenderer`, used by ``{% comment_nodes %}`` and
+``{% comment_node %}``): translations, URL prefixes and the date format are
+looked up once per list, not once per comment. When a thread version source is
+installed (:func:`manchette.comments.web.set_thread_version_source`), the list
+that every reader sees is cached as a fragment keyed on the thread's version,
+the language, the time zone, the comment page and whether comments are open;
+readers with personal bits in the list (their own held comment, or their own
+comment still inside its edit window) get it rendered for them instead. The
+form (CSRF token, signed timestamp, remembered name) and the one-time notice
+are never part of the fragment.
 """
 
 from __future__ import annotations
 
+import functools
+import html
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from django import template
-from django.utils.translation import ngettext
+from django.contrib.contenttypes.models import ContentType
+from django.core import signing
+from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.db.models import Q
+from django.dispatch import receiver
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import dateformat, formats, timezone, translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 
-from manchette.comments import get_comment_form
+from manchette.comments import get_comment_form, get_comment_model, tokens
+from manchette.comments.abstracts import CommentStatus
+from manchette.comments.conf import comments_settings
 from manchette.comments.errors import CommentError
 from manchette.comments.forms import make_security_token
 from manchette.comments.privacy import avatar_data_uri
 from manchette.comments.sanitize import render_body
 from manchette.comments.selectors import CommentNode, CommentTree, comment_tree
 from manchette.comments.services import check_target_open
-from manchette.comments.web import own_comment_ids, pop_notice, read_author_cookie
+from manchette.comments.web import (
+    own_comment_ids,
+    pop_notice,
+    read_author_cookie,
+    thread_version,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from django.db.models import Model
     from django.http import HttpRequest
     from django.utils.safestring import SafeString
@@ -35,6 +68,11 @@ if TYPE_CHECKING:
     from manchette.comments.forms import CommentForm
 
 register = template.Library()
+
+#: Part of every fragment key: bump it when the list markup changes, so a
+#: deployment never serves fragments rendered by the previous code.
+FRAGMENT_FORMAT = 1
+_URL_PLACEHOLDER = 2_147_483_647
 
 
 def count_label(count: int) -> str:
@@ -69,6 +107,173 @@ def _find_node(nodes: list[CommentNode], comment_id: int) -> CommentNode | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
+def _avatar(email: str, name: str) -> str:
+    return avatar_data_uri(email=email, name=name)
+
+
+@receiver(setting_changed)
+def _reset_avatars(*, setting: str, **kwargs: Any) -> None:
+    """Forget cached avatars when ``SECRET_KEY`` (their HMAC key) changes."""
+    if setting in {"SECRET_KEY", "SECRET_KEY_FALLBACKS"}:
+        _avatar.cache_clear()
+
+
+def _url_template(name: str) -> tuple[str, str]:
+    """Return the parts of ``name``'s URL before and after the comment id."""
+    url = reverse(name, args=[_URL_PLACEHOLDER])
+    before, _sep, after = url.partition(str(_URL_PLACEHOLDER))
+    return before, after
+
+
+def _editable_ids(request: HttpRequest | None) -> frozenset[int]:
+    """Return the comments this browser holds a still-valid edit token for.
+
+    Only the token's signature and age are checked here (no query); the full
+    check (:func:`manchette.comments.tokens.can_edit`) runs when one of them is
+    rendered.
+    """
+    session = getattr(request, "session", None)
+    if session is None:
+        return frozenset()
+    held = session.get(tokens.SESSION_KEY, {})
+    if not isinstance(held, dict) or not held:
+        return frozenset()
+    max_age = comments_settings().EDIT_SECONDS
+    ids: set[int] = set()
+    for token in held.values():
+        try:
+            payload = signing.loads(
+                str(token), salt=tokens.SIGNING_SALT, max_age=max_age
+            )
+        except signing.BadSignature:
+            continue
+        if isinstance(payload, dict) and isinstance(payload.get("c"), int):
+            ids.add(payload["c"])
+    return frozenset(ids)
+
+
+class _NodeRenderer:
+    """Render comment nodes to HTML, with per-list lookups done once.
+
+    ``request`` is only used for the reader's own edit links; pass ``None`` to
+    render the list as any reader sees it (the cached fragment).
+    """
+
+    def __init__(
+        self, *, cpage: int, comments_open: bool, request: HttpRequest | None
+    ) -> None:
+        self.cpage = cpage
+        self.comments_open = comments_open
+        self.request = request
+        self.editable = _editable_ids(request)
+        self.reply_query = f"cpage={cpage}&amp;" if cpage > 1 else ""
+        self.flag_url = _url_template("comments:flag")
+        self.edit_url = _url_template("comments:edit")
+        self.delete_url = _url_template("comments:delete")
+        self.date_format = formats.get_format("DATETIME_FORMAT")
+        escape = html.escape
+        self.text_awaiting = escape(gettext("Your comment is awaiting moderation."))
+        self.text_reply_to = gettext("in reply to @%(name)s")
+        self.text_reply = escape(gettext("Reply"))
+        self.text_report = escape(gettext("Report"))
+        self.text_edit = escape(gettext("Edit"))
+        self.text_delete = escape(gettext("Delete"))
+        self.text_unavailable = escape(gettext("This comment is not available."))
+
+    def _date(self, value: datetime) -> str:
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return html.escape(dateformat.format(local, self.date_format))
+
+    def _actions(self, comment: AbstractComment) -> str:
+        pk = comment.pk
+        parts = ['<span class="comment-reader-actions">']
+        if comment.status == CommentStatus.APPROVED:
+            before, after = self.flag_url
+            parts.append(
+                f'<a class="comment-flag-link" rel="nofollow" href="{before}{pk}'
+                f'{after}">{self.text_report}</a>'
+            )
+        if pk in self.editable and tokens.can_edit(self.request, comment):
+            edit_before, edit_after = self.edit_url
+            delete_before, delete_after = self.delete_url
+            parts.append(
+                f' <a class="comment-edit-link" rel="nofollow" href="{edit_before}'
+                f'{pk}{edit_after}">{self.text_edit}</a> <a class="comment-delete-link"'
+                f' rel="nofollow" href="{delete_before}{pk}{delete_after}">'
+                f"{self.text_delete}</a>"
+            )
+        parts.append("</span>")
+        return "".join(parts)
+
+    def render(self, nodes: Iterable[CommentNode], out: list[str]) -> None:
+        """Append the ``<li>`` of each node (and its replies) to ``out``."""
+        escape = html.escape
+        for node in nodes:
+            c = node.comment
+            pk = c.pk
+            classes = f"comment depth-{c.depth + 1}"
+            if node.own_pending:
+                classes += " comment-held"
+            if not node.visible:
+                out.append(
+                    f'<li class="{classes} comment-placeholder">'
+                    f'<p class="comment-unavailable">{self.text_unavailable}</p>'
+                )
+            else:
+                name = f"<bdi>{escape(c.author_name)}</bdi>"
+                if c.author_url:
+                    name = (
+                        f'<a href="{escape(c.author_url)}" rel="nofollow ugc noopener"'
+                        f' class="url">{name}</a>'
+                    )
+                out.append(
+                    f'<li id="comment-{pk}" class="{classes}">'
+                    '<article class="comment-body"><footer class="comment-meta">'
+                    '<div class="comment-author"><img class="avatar" src="'
+                    f'{_avatar(c.author_email, c.author_name)}" alt="" width="40"'
+                    f' height="40" loading="lazy"> <b class="fn">{name}</b></div>'
+                    f'<div class="comment-metadata"><a href="#comment-{pk}">'
+                    f'<time datetime="{utc_iso(c.submitted_at)}">'
+                    f"{self._date(c.submitted_at)}</time></a></div>"
+                )
+                if node.own_pending:
+                    out.append(
+                        '<p class="comment-awaiting-moderation">'
+                        f"{self.text_awaiting}</p>"
+                    )
+                out.append("</footer>")
+                if c.reply_to_name:
+                    reply_to = self.text_reply_to % {"name": escape(c.reply_to_name)}
+                    out.append(f'<p class="comment-reply-to">{reply_to}</p>')
+                out.append(
+                    '<div class="comment-content" dir="auto">'
+                    f"{render_body(c.body)}</div>"
+                )
+                if self.comments_open:
+                    out.append(
+                        '<div class="reply"><a rel="nofollow"'
+                        ' class="comment-reply-link"'
+                        f' href="?{self.reply_query}replytocom={pk}#respond"'
+                        f' data-reply-to="{pk}">{self.text_reply}</a></div>'
+                    )
+                out.append(self._actions(c))
+                out.append("</article>")
+            if node.children:
+                out.append('<ol class="children">')
+                self.render(node.children, out)
+                out.append("</ol>")
+            out.append("</li>\n")
+
+
+def _renderer(context: template.Context | dict[str, Any]) -> _NodeRenderer:
+    return _NodeRenderer(
+        cpage=int(context.get("cpage") or 1),
+        comments_open=bool(context.get("comments_open")),
+        request=context.get("request"),
+    )
+
+
 def comment_context(
     request: HttpRequest | None,
     *,
@@ -86,10 +291,15 @@ def comment_context(
 
 
 def _list_context(
-    request: HttpRequest | None, obj: Model | Any, tree: CommentTree
+    request: HttpRequest | None,
+    obj: Model | Any,
+    tree: CommentTree,
+    *,
+    requested: int | None = None,
 ) -> dict[str, Any]:
     page_count = tree.page_count
-    requested = _int_param(request, "cpage") or 1
+    if requested is None:
+        requested = _int_param(request, "cpage") or 1
     cpage = min(max(requested, 1), page_count)
     return {
         "target": obj,
@@ -103,16 +313,84 @@ def _list_context(
     }
 
 
+def _render_list(context: dict[str, Any]) -> SafeString:
+    return mark_safe(get_template("comments/list.html").render(context))  # noqa: S308
+
+
+def _has_personal_bits(request: HttpRequest | None, obj: Model | Any) -> bool:
+    """Return whether ``request``'s reader sees ``obj``'s list differently.
+
+    True when one of their own comments on ``obj`` is held (only they see it)
+    or still inside its edit window (they get Edit/Delete links). Costs one
+    query, and only for readers whose session names own comments.
+    """
+    own = own_comment_ids(request)
+    editable = _editable_ids(request)
+    if not own and not editable:
+        return False
+    mine = Q(pk__in=own, status=CommentStatus.PENDING) | Q(
+        pk__in=editable, status__in=tokens.EDITABLE
+    )
+    model = get_comment_model()
+    return bool(model.objects.for_object(obj).filter(mine).exists())
+
+
+def _fragment_key(obj: Model | Any, token: str, cpage: int, comments_open: bool) -> str:
+    content_type = ContentType.objects.get_for_model(obj)
+    return ":".join(
+        [
+            f"comments:list:{FRAGMENT_FORMAT}",
+            str(content_type.pk),
+            str(obj.pk),
+            token,
+            translation.get_language() or "",
+            timezone.get_current_timezone_name(),
+            str(comments_settings().PER_PAGE),
+            str(cpage),
+            "open" if comments_open else "closed",
+        ]
+    )
+
+
+def shared_list(
+    request: HttpRequest | None, obj: Model | Any
+) -> tuple[SafeString, int] | None:
+    """Return the cached list HTML every reader of ``obj`` sees, and its count.
+
+    Return ``None`` when the list cannot come from the shared fragment: no
+    thread version source is installed, ``obj`` is not versioned, or the
+    reader has personal bits in it (:func:`_has_personal_bits`). On a miss the
+    list is rendered as an anonymous reader sees it and stored under the key of
+    the page actually shown (an out-of-range ``?cpage`` is never stored). The
+    version is read before the comments, so a status change during the render
+    leaves the entry under the old version, where nobody reads it.
+    """
+    version = thread_version(obj)
+    if version is None or _has_personal_bits(request, obj):
+        return None
+    comments_open = _is_open(obj)
+    requested = _int_param(request, "cpage") or 1
+    entry = cache.get(_fragment_key(obj, version.token, requested, comments_open))
+    if entry is not None:
+        return mark_safe(entry[0]), int(entry[1])  # noqa: S308 - rendered here
+    tree = comment_tree(obj)
+    context = _list_context(None, obj, tree, requested=requested)
+    markup = _render_list(context)
+    key = _fragment_key(obj, version.token, context["cpage"], comments_open)
+    cache.set(key, (str(markup), tree.approved_count), timeout=version.timeout)
+    return markup, tree.approved_count
+
+
 def _form_context(
     request: HttpRequest | None,
     obj: Model | Any,
-    tree: CommentTree,
+    tree: CommentTree | None,
     *,
     form: CommentForm | None = None,
 ) -> dict[str, Any]:
     user = getattr(request, "user", None)
     reply_id = _int_param(request, "replytocom")
-    reply_node = _find_node(tree.roots, reply_id) if reply_id else None
+    reply_node = _find_node(tree.roots, reply_id) if reply_id and tree else None
     reply_to = reply_node.comment if reply_node and reply_node.visible else None
     if form is None:
         remembered = read_author_cookie(request) if request is not None else {}
@@ -120,7 +398,7 @@ def _form_context(
         if reply_to is not None:
             initial["parent"] = reply_to.pk
         form = get_comment_form()(obj, user=user, initial=initial)
-    elif reply_to is None and form.is_bound:
+    elif reply_to is None and form.is_bound and tree is not None:
         parent_id = form.data.get("parent", "")
         reply_node = (
             _find_node(tree.roots, int(parent_id)) if parent_id.isdigit() else None
@@ -146,12 +424,15 @@ def comment_count(obj: Model | Any) -> str:
     return count_label(approved_count(obj))
 
 
-@register.inclusion_tag("comments/list.html", takes_context=True)
-def comment_list(context: template.Context, obj: Model | Any) -> dict[str, Any]:
+@register.simple_tag(takes_context=True)
+def comment_list(context: template.Context, obj: Model | Any) -> SafeString:
     """Render the threaded, paginated list of ``obj``'s comments."""
     request = context.get("request")
+    shared = shared_list(request, obj)
+    if shared is not None:
+        return shared[0]
     tree = comment_tree(obj, own_ids=own_comment_ids(request))
-    return _list_context(request, obj, tree)
+    return _render_list(_list_context(request, obj, tree))
 
 
 @register.inclusion_tag("comments/form.html", takes_context=True)
@@ -166,19 +447,55 @@ def comment_form(context: template.Context, obj: Model | Any) -> dict[str, Any]:
 def comment_section(
     context: template.Context, obj: Model | Any, form: CommentForm | None = None
 ) -> dict[str, Any]:
-    """Render the count heading, the list and the form, from a single query."""
+    """Render the count heading, the list and the form, from a single query.
+
+    The list comes from the shared fragment when it can (see the module
+    docstring): no query for the comments then. A bound ``form`` (a refused
+    submission shown again) or ``?replytocom=`` needs the reader's tree, so
+    those render everything.
+    """
     request = context.get("request")
-    tree = comment_tree(obj, own_ids=own_comment_ids(request))
-    section = _list_context(request, obj, tree)
-    section.update(_form_context(request, obj, tree, form=form))
+    shared = None
+    if form is None and _int_param(request, "replytocom") is None:
+        shared = shared_list(request, obj)
+    if shared is not None:
+        list_html, approved = shared
+        section = _form_context(request, obj, None)
+        section["count_label"] = count_label(approved)
+    else:
+        tree = comment_tree(obj, own_ids=own_comment_ids(request))
+        list_context = _list_context(request, obj, tree)
+        list_html = _render_list(list_context)
+        section = _form_context(request, obj, tree, form=form)
+        section["count_label"] = list_context["count_label"]
+    section["list_html"] = list_html
     section["notice"] = pop_notice(request)
     return section
+
+
+@register.simple_tag(takes_context=True)
+def comment_nodes(
+    context: template.Context, nodes: Iterable[CommentNode]
+) -> SafeString:
+    """Render ``nodes`` (threads with their replies) as ``<li>`` elements.
+
+    Reads ``cpage``, ``comments_open`` and ``request`` from the context.
+    """
+    out: list[str] = []
+    _renderer(context).render(nodes, out)
+    return mark_safe("".join(out))  # noqa: S308 - every value escaped above
+
+
+@register.simple_tag(takes_context=True)
+def comment_node(context: template.Context, node: CommentNode) -> SafeString:
+    """Render one comment node (and its replies), as in the list."""
+    return comment_nodes(context, [node])
 
 
 @register.filter
 def comment_avatar(comment: AbstractComment) -> str:
     """Return the author's locally drawn identicon as a ``data:`` URI."""
-    return avatar_data_uri(email=comment.author_email, name=comment.author_name)
+    return _avatar(comment.author_email, comment.author_name)
 
 
 @register.filter
