@@ -10,6 +10,7 @@ status always equals the latest decision's.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import logging
 import threading
@@ -17,8 +18,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from manchette.comments.services import comment_set_status
@@ -28,8 +29,10 @@ from manchette.moderation.adapters import (
     email_domain,
     email_hash,
     ip_hash,
+    page_language,
 )
 from manchette.moderation.conf import moderation_settings
+from manchette.moderation.engine.types import AuthorHistory, Submission
 from manchette.moderation.models import (
     ACTION_STATUS,
     Appeal,
@@ -324,30 +327,31 @@ def _verdict_action(verdict: Verdict) -> str:
     return action
 
 
-def moderate_comment(comment: AbstractComment) -> ModerationDecision:
-    """Run the engine on a comment, store its decision and set the status.
+def _decide(
+    comment: AbstractComment,
+    state: EngineState,
+    verdict: Verdict | None,
+    *,
+    failure: BaseException | None,
+    mode: str,
+    ban: Ban | None,
+) -> dict[str, Any]:
+    """Return the ``_record`` arguments of an engine decision on ``comment``.
 
-    The comment is approved only when the engine approves it **and** the model
-    is loaded **and** its page is not pre-moderated **and** no ban matches
-    **and** the comments app recorded no hold reason. A closed page or a ban
-    rejects it. An exception inside the engine is caught: the decision is then
-    a hold with an ``engine_failure`` reason.
-
-    Return the stored decision (origin ``engine``).
+    ``verdict`` is the engine's verdict, or ``None`` when the engine raised
+    ``failure``. ``mode`` is the page's ``TargetMode`` and ``ban`` the active
+    ban matching the author, if any. Shared by :func:`moderate_comment` and
+    :func:`moderate_comments` so both take exactly the same decisions.
     """
-    state = engine_state()
     reasons: list[dict[str, Any]] = []
     scores: dict[str, float] = {}
     toxicity: float | None = None
     language = ""
     engine_version = ""
-    try:
-        verdict = state.engine.moderate(comment_to_submission(comment))
-    except Exception as exc:
-        logger.exception("Moderation engine failed on comment %s", comment.pk)
+    if verdict is None:
         action: str = DecisionAction.HOLD
         reasons.append(
-            _reason(SOURCE_ENGINE_FAILURE, f"engine failure: {type(exc).__name__}")
+            _reason(SOURCE_ENGINE_FAILURE, f"engine failure: {type(failure).__name__}")
         )
     else:
         action = _verdict_action(verdict)
@@ -370,9 +374,6 @@ def moderate_comment(comment: AbstractComment) -> ModerationDecision:
                 "held by submission checks: " + ", ".join(comment.hold_reasons),
             )
         )
-    mode = target_mode(
-        content_type_id=comment.content_type_id, object_pk=comment.object_pk
-    )
     if mode == TargetMode.CLOSED:
         action = DecisionAction.REJECT
         reasons.append(_reason(SOURCE_PAGE_MODE, "comments are closed on this page"))
@@ -380,21 +381,276 @@ def moderate_comment(comment: AbstractComment) -> ModerationDecision:
         if action == DecisionAction.APPROVE:
             action = DecisionAction.HOLD
         reasons.append(_reason(SOURCE_PAGE_MODE, "page is pre-moderated"))
-    ban = find_ban(comment)
     if ban is not None and action != DecisionAction.SPAM:
         action = DecisionAction.REJECT
         reasons.append(_reason(SOURCE_BAN, f"author banned ({ban.kind})"))
-    return _record(
-        comment=comment,
-        action=action,
-        origin=DecisionOrigin.ENGINE,
-        reasons=reasons,
-        scores=scores,
-        toxicity=toxicity,
-        language=language,
-        engine_version=engine_version,
-        model_version=state.model_version,
+    return {
+        "action": action,
+        "reasons": reasons,
+        "scores": scores,
+        "toxicity": toxicity,
+        "language": language,
+        "engine_version": engine_version,
+        "model_version": state.model_version,
+    }
+
+
+def moderate_comment(comment: AbstractComment) -> ModerationDecision:
+    """Run the engine on a comment, store its decision and set the status.
+
+    The comment is approved only when the engine approves it **and** the model
+    is loaded **and** its page is not pre-moderated **and** no ban matches
+    **and** the comments app recorded no hold reason. A closed page or a ban
+    rejects it. An exception inside the engine is caught: the decision is then
+    a hold with an ``engine_failure`` reason.
+
+    Return the stored decision (origin ``engine``).
+    """
+    state = engine_state()
+    verdict: Verdict | None = None
+    failure: BaseException | None = None
+    try:
+        verdict = state.engine.moderate(comment_to_submission(comment))
+    except Exception as exc:
+        logger.exception("Moderation engine failed on comment %s", comment.pk)
+        failure = exc
+    mode = target_mode(
+        content_type_id=comment.content_type_id, object_pk=comment.object_pk
     )
+    decided = _decide(
+        comment, state, verdict, failure=failure, mode=mode, ban=find_ban(comment)
+    )
+    return _record(comment=comment, origin=DecisionOrigin.ENGINE, **decided)
+
+
+def moderate_comments(
+    comments: Iterable[AbstractComment],
+) -> list[ModerationDecision]:
+    """Moderate many stored comments at once; return their decisions in order.
+
+    Each comment gets exactly the decision row :func:`moderate_comment` would
+    give it when the comments are moderated one after the other, in the given
+    order, and ends in the same status; this is the bulk path for imports and
+    rescoring. The classifier runs once per round (``Engine.moderate_batch``)
+    and the page modes, bans, author histories and decision rows are read or
+    written with a few queries per round instead of several per comment.
+
+    Comments by the same author (same :func:`author_hash`) go into successive
+    rounds, in order, because a decision changes the history the engine sees
+    for the author's next comment; comments without an author key all go in
+    the first round. A whole-batch engine exception falls back to one engine
+    call per comment, and a comment whose own call fails is held with an
+    ``engine_failure`` reason, like :func:`moderate_comment`.
+
+    Statuses change through ``comments.services.comment_set_status`` for every
+    comment whose status changes (so ``comment_status_changed`` is sent as
+    usual); the rows whose status stays are only locked, in one query.
+
+    ``comments`` must be saved instances of one comment model. Everything
+    runs in one transaction: a database error rolls the whole call back.
+    """
+    items = list(comments)
+    if not items:
+        return []
+    state = engine_state()
+    keys = [author_hash(comment) for comment in items]
+    rounds: list[list[int]] = []
+    occurrences: collections.Counter[str] = collections.Counter()
+    for position, key in enumerate(keys):
+        level = occurrences[key] if key else 0
+        if key:
+            occurrences[key] += 1
+        if level == len(rounds):
+            rounds.append([])
+        rounds[level].append(position)
+    decisions: dict[int, ModerationDecision] = {}
+    languages: dict[tuple[int, str], str | None] = {}
+    with transaction.atomic():
+        modes = _target_modes(items)
+        for positions in rounds:
+            batch = [items[p] for p in positions]
+            stored = _moderate_round(
+                batch, [keys[p] for p in positions], state, modes, languages
+            )
+            decisions.update(zip(positions, stored, strict=True))
+    return [decisions[position] for position in range(len(items))]
+
+
+def _target_modes(items: list[AbstractComment]) -> dict[tuple[int, str], str]:
+    targets = {(c.content_type_id, c.object_pk) for c in items}
+    rows = ModerationMode.objects.filter(
+        content_type_id__in={t[0] for t in targets},
+        object_pk__in={t[1] for t in targets},
+    ).values_list("content_type_id", "object_pk", "mode")
+    found: dict[tuple[int, str], str] = {}
+    for content_type_id, object_pk, mode in rows:
+        found.setdefault((content_type_id, object_pk), mode)
+    return {t: found.get(t) or TargetMode.NORMAL for t in targets}
+
+
+def _author_histories(
+    batch: list[AbstractComment], keys: list[str]
+) -> list[AuthorHistory]:
+    """Return :func:`~manchette.moderation.adapters.author_history` for each comment.
+
+    Two queries for the whole batch; the comment itself is left out of its own
+    history, as in the single-comment adapter.
+    """
+    wanted = {key for key in keys if key}
+    if not wanted:
+        return [AuthorHistory() for _ in batch]
+    model = type(batch[0])
+    counts: dict[str, collections.Counter[str]] = collections.defaultdict(
+        collections.Counter
+    )
+    rows = (
+        model.objects.filter(moderation_decisions__author_hash__in=wanted)  # type: ignore[misc]
+        .values_list("moderation_decisions__author_hash", "status")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("moderation_decisions__author_hash", "status", "n")
+    )
+    for key, status, number in rows:
+        counts[key][status] += int(number)
+    own = {
+        (comment_id, key): status
+        for comment_id, key, status in ModerationDecision.objects.filter(
+            comment_id__in=[c.pk for c in batch], author_hash__in=wanted
+        )
+        .values_list("comment_id", "author_hash", "comment__status")
+        .distinct()
+    }
+    histories: list[AuthorHistory] = []
+    for comment, key in zip(batch, keys, strict=True):
+        if not key:
+            histories.append(AuthorHistory())
+            continue
+        mine = collections.Counter(counts[key])
+        if (comment.pk, key) in own:
+            mine[own[comment.pk, key]] -= 1
+        histories.append(
+            AuthorHistory(
+                approved=mine["approved"],
+                rejected=sum(mine[s] for s in ("rejected", "spam", "removed")),
+                held=mine["pending"],
+            )
+        )
+    return histories
+
+
+def _matching_bans(batch: list[AbstractComment]) -> list[Ban | None]:
+    """Return :func:`find_ban` for each comment, with one query for the batch."""
+    wanted: list[set[tuple[str, str]]] = []
+    for comment in batch:
+        keys: set[tuple[str, str]] = set()
+        email = comment.author_email or str(getattr(comment.user, "email", "") or "")
+        if email:
+            keys.add((BanKind.EMAIL, email_hash(email)))
+            keys.add((BanKind.DOMAIN, email_domain(email)))
+        if comment.ip_address:
+            keys.add((BanKind.IP, ip_hash(comment.ip_address)))
+        wanted.append(keys)
+    values = {key for keys in wanted for _, key in keys}
+    if not values:
+        return [None for _ in batch]
+    # Same order as find_ban()'s .first(): the model's default ordering.
+    bans = list(Ban.objects.active().filter(key__in=values))
+    return [
+        next((ban for ban in bans if (ban.kind, ban.key) in keys), None)
+        for keys in wanted
+    ]
+
+
+def _moderate_round(
+    batch: list[AbstractComment],
+    keys: list[str],
+    state: EngineState,
+    modes: dict[tuple[int, str], str],
+    languages: dict[tuple[int, str], str | None],
+) -> list[ModerationDecision]:
+    """Decide, store and apply one round of :func:`moderate_comments`."""
+    verdicts: list[Verdict | None] = [None] * len(batch)
+    failures: list[BaseException | None] = [None] * len(batch)
+    submissions: list[Submission | None] = [None] * len(batch)
+    try:
+        histories = _author_histories(batch, keys)
+        for position, comment in enumerate(batch):
+            target = (comment.content_type_id, comment.object_pk)
+            if target not in languages:
+                languages[target] = page_language(comment)
+            submissions[position] = Submission(
+                text=comment.body,
+                language_hint=languages[target],
+                link_count=None,
+                author_history=histories[position],
+            )
+        verdicts = list(
+            state.engine.moderate_batch([s for s in submissions if s is not None])
+        )
+    except Exception:
+        logger.exception(
+            "Moderation engine failed on a batch of %d comments; "
+            "moderating them one by one",
+            len(batch),
+        )
+        for position, comment in enumerate(batch):
+            try:
+                submission = submissions[position] or comment_to_submission(comment)
+                verdicts[position] = state.engine.moderate(submission)
+            except Exception as exc:
+                logger.exception("Moderation engine failed on comment %s", comment.pk)
+                verdicts[position] = None
+                failures[position] = exc
+    bans = _matching_bans(batch)
+    decided = [
+        _decide(
+            comment,
+            state,
+            verdicts[position],
+            failure=failures[position],
+            mode=modes.get((comment.content_type_id, comment.object_pk))
+            or TargetMode.NORMAL,
+            ban=bans[position],
+        )
+        for position, comment in enumerate(batch)
+    ]
+    rows = [
+        ModerationDecision(
+            comment_id=comment.pk,
+            origin=DecisionOrigin.ENGINE,
+            author_hash=key,
+            category=_main_category(values["reasons"], values["scores"]),
+            **values,
+        )
+        for comment, key, values in zip(batch, keys, decided, strict=True)
+    ]
+    if connection.features.can_return_rows_from_bulk_insert:
+        stored = ModerationDecision.objects.bulk_create(rows)
+    else:  # pragma: no cover - SQLite >= 3.35 and PostgreSQL return the keys
+        for row in rows:
+            row.save()
+        stored = rows
+    model = type(batch[0])
+    current = dict(
+        model.objects.select_for_update()
+        .filter(pk__in=[c.pk for c in batch])
+        .values_list("pk", "status")
+    )
+    for comment, decision in zip(batch, stored, strict=True):
+        new_status = ACTION_STATUS[decision.action]
+        if current.get(comment.pk) == new_status:
+            comment.status = new_status
+        else:
+            summary = "; ".join(
+                str(r.get("detail") or r.get("source")) for r in decision.reasons[:3]
+            )
+            comment_set_status(
+                comment=comment,
+                status=new_status,
+                reason=f"{DecisionOrigin.ENGINE}: {summary}"[:500],
+            )
+        if decision.action in NOTIFIED_ACTIONS and moderation_settings().NOTIFY_AUTHORS:
+            _schedule_statement(decision)
+    return stored
 
 
 def record_engine_failure(
