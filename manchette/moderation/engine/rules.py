@@ -181,6 +181,8 @@ _NEGATION_PHRASES = Lexicon(threat.NEGATION_PHRASES)
 _REPORTING = Lexicon(threat.REPORTING)
 _CONDEMNATION = Lexicon(threat.CONDEMNATION)
 _IDIOMS = Lexicon(threat.IDIOMS)
+_THREAT_REPORTING = Lexicon((*threat.REPORTING, *threat.REPORTED_THREAT))
+_THREAT_CONDEMNATION = Lexicon((*threat.CONDEMNATION, *threat.CONSEQUENCES))
 _PLAY = Lexicon(threat.PLAY_GAMES)
 _DEAD_ADDRESS = Lexicon(threat.DEAD_ADDRESS)
 _WILL_DIE = Lexicon(threat.WILL_DIE)
@@ -189,6 +191,7 @@ _PLAY_ARTICLES = frozenset(
     ["la", "le", "les", "l", "the", "a", "une", "un", "ma", "my"]
 )
 _DEATH_NEEDS_L = frozenset({"الموت", "lmout"})
+_PUT_TO = frozenset({"mis", "mise", "mises", "put", "peine"})
 _WEAK_DETERMINERS = frozenset({"les", "the", "ال"})
 _EN_IMPERATIVE_OPENERS = frozenset(
     ["just", "so", "now", "go", "please", "pls", "and", "then"]
@@ -347,7 +350,13 @@ def _latin_direct_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     skeletons: dict[str, str] = {}
     for stem in _DIRECT_WEIGHTS:
         for skeleton in arabic_skeletons(stem):
-            if skeleton.isalpha() and skeleton == skeleton.translate(_NO_SEMIVOWELS):
+            # Two-letter skeletons (صفي sf, طعن tn) would turn Latin names
+            # into threats ("netanyahu" is n + tn + h): Arabic script only.
+            if (
+                len(skeleton) >= _MIN_LATIN_STEM
+                and skeleton.isalpha()
+                and skeleton == skeleton.translate(_NO_SEMIVOWELS)
+            ):
                 skeletons.setdefault(skeleton, stem)
     pattern = re.compile(
         r"^(?P<fut>G)?n(?P<stem>"
@@ -358,6 +367,9 @@ def _latin_direct_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 _NO_SEMIVOWELS = str.maketrans({"w": None, "y": None})
+_MIN_LATIN_STEM = 3
+#: Latin endings that spell a third-person object ("n9tlha", "n9tlhom").
+_LATIN_THIRD_ENDINGS = ("ha", "hom", "houm", "hum")
 _LATIN_DIRECT, _LATIN_DIRECT_STEMS = _latin_direct_pattern()
 
 
@@ -411,6 +423,8 @@ def _direct_candidates(text: NormalizedText) -> list[_DirectThreat]:
             stem = _LATIN_DIRECT_STEMS[match["stem"]]
             obj, fut = match["obj"], match["fut"] or ""
             second = obj.startswith("k")
+            if not second and not token.text.endswith(_LATIN_THIRD_ENDINGS):
+                continue
             needs_marker = False
         weight = _DIRECT_WEIGHTS[stem]
         if not second and (
@@ -553,8 +567,8 @@ class ThreatIncitementRule:
             people=_PEOPLE.find(text),
             determiners=_DETERMINERS.find(text),
             negations=_NEGATION_PHRASES.find(text),
-            reporting=_REPORTING.find(text),
-            condemnation=_CONDEMNATION.find(text),
+            reporting=_THREAT_REPORTING.find(text),
+            condemnation=_THREAT_CONDEMNATION.find(text),
             idioms=_IDIOMS.find(text),
             play=_PLAY.find(text),
         )
@@ -725,16 +739,27 @@ class ThreatIncitementRule:
         sent_lo, sent_hi = _sentence_bounds(tokens, hit.first)
         if hit.last + 1 > sent_hi and hit.term not in {"au poteau", "a mort"}:
             return None
-        follower = tokens[hit.last + 1]
+        follower = tokens[hit.last + 1] if hit.last + 1 < len(tokens) else None
         if hit.term in _DEATH_NEEDS_L and not (
-            follower.text.startswith(("ل", "l"))
+            follower is not None
+            and follower.text.startswith(("ل", "l"))
             and len(follower.text) >= 3
             and not _is_negation(tokens, hit.last + 1)
         ):
             return None
         if self._blocked(text, ctx, hit, hit, (sent_lo, sent_hi)):
             return None
+        before = hit.first - 1
+        if before >= sent_lo and (
+            tokens[before].text.startswith(("condamn", "sentenc"))
+            or tokens[before].text in _PUT_TO
+        ):
+            return None  # "condamnés à mort", "mis à mort": news
         lo, hi = hit.first, min(sent_hi, hit.last + 3)
+        if follower is None or hit.last == sent_hi:
+            # A closing slogan ("ces traîtres, au poteau") names its target
+            # before it.
+            lo = max(sent_lo, hit.first - _TARGET_REACH)
         strength, _, t_last = _target_strength(text, ctx, hit, lo, hi)
         if strength <= 0.0 and hit.last + 1 <= sent_hi:
             strength = 0.7

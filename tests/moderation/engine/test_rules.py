@@ -279,3 +279,16 @@ def test_insult_chain_after_conjunction_is_addressed():
     words = {raw[r.span.start : r.span.end] for r in reasons if r.span is not None}
     assert words == {"7mar", "mkalakh"}
     assert all(r.score >= 0.8 for r in reasons)
+
+
+@pytest.mark.parametrize(
+    ("raw", "fires"),
+    [
+        ("ces traîtres, au poteau", True),  # the slogan closes the text
+        ("ces traitres, a mort", True),
+        ("Les opposants condamnés à mort en Iran", False),  # news
+        ("les deux accusés mis à mort", False),
+    ],
+)
+def test_threat_death_slogan_at_the_end_or_in_news(raw, fires):
+    assert bool(_apply(ThreatIncitementRule(), raw)) is fires
