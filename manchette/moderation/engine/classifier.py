@@ -68,7 +68,7 @@ HEADS = (
 DEFAULT_HEADS = ("toxicity", "insult", "hate", "spam")
 
 #: Version of the state dictionary written by :meth:`TextClassifier.to_state`.
-STATE_FORMAT = 1
+STATE_FORMAT = 2
 
 Calibration = Literal["sigmoid", "isotonic", "none"]
 
@@ -101,6 +101,34 @@ def fold_text(text: str) -> str:
     """
     folded = "".join(map(fold_char, text))
     return _REPEATS.sub(r"\1", folded).replace("'", " ")
+
+
+def _vectorizer_state(vectorizer: TfidfVectorizer) -> dict[str, Any]:
+    # The vocabulary goes out as a numpy array of terms (column order) rather
+    # than the fitted dict: skops writes a dict entry by entry, which took over
+    # 40 minutes for two 100,000-term vocabularies; an array is one .npy file.
+    vocabulary = vectorizer.vocabulary_
+    terms = sorted(vocabulary, key=vocabulary.__getitem__)
+    return {
+        "analyzer": vectorizer.analyzer,
+        "ngram_range": list(vectorizer.ngram_range),
+        "terms": np.array(terms, dtype=str),
+        "idf": np.asarray(vectorizer.idf_, dtype=np.float64),
+    }
+
+
+def _vectorizer_from_state(state: dict[str, Any]) -> TfidfVectorizer:
+    terms = [str(term) for term in state["terms"].tolist()]
+    vectorizer = TfidfVectorizer(
+        analyzer=state["analyzer"],
+        ngram_range=tuple(state["ngram_range"]),
+        sublinear_tf=True,
+        dtype=np.float32,
+        vocabulary={term: index for index, term in enumerate(terms)},
+    )
+    vectorizer.fit([""])  # a fixed vocabulary: fit only sets up the idf vector
+    vectorizer.idf_ = state["idf"]
+    return vectorizer
 
 
 def _as_label_matrix(y: ArrayLike, n_rows: int, n_heads: int) -> NDArray[np.int8]:
@@ -383,8 +411,8 @@ class TextClassifier(BaseEstimator):
             "format": STATE_FORMAT,
             "params": params,
             "heads": list(self.heads_),
-            "word_vectorizer": self.word_vectorizer_,
-            "char_vectorizer": self.char_vectorizer_,
+            "word_vectorizer": _vectorizer_state(self.word_vectorizer_),
+            "char_vectorizer": _vectorizer_state(self.char_vectorizer_),
             "estimators": list(self.estimators_),
             "calibrators": list(self.calibrators_),
             "n_train": np.asarray(self.n_train_),
@@ -420,8 +448,8 @@ class TextClassifier(BaseEstimator):
             params["char_ngram_range"] = tuple(params["char_ngram_range"])
             model = cls(**params)
             model.heads_ = tuple(state["heads"])
-            model.word_vectorizer_ = state["word_vectorizer"]
-            model.char_vectorizer_ = state["char_vectorizer"]
+            model.word_vectorizer_ = _vectorizer_from_state(state["word_vectorizer"])
+            model.char_vectorizer_ = _vectorizer_from_state(state["char_vectorizer"])
             model.estimators_ = tuple(state["estimators"])
             model.calibrators_ = tuple(state["calibrators"])
             model.n_train_ = np.asarray(state["n_train"])
