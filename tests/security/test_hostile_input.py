@@ -4,13 +4,15 @@ import time
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 
+from manchette.comments.abstracts import CommentStatus
 from manchette.comments.errors import CommentRejectedError
 from manchette.comments.forms import make_security_token
 from manchette.comments.models import Comment
 from manchette.comments.sanitize import clean_url
-from manchette.comments.services import comment_submit
+from manchette.comments.services import HOLD_TOO_FAST, comment_submit
 
 # urllib reads "[" after "//" as the start of an IPv6 host and raises ValueError.
 BROKEN_HOSTS = [
@@ -60,3 +62,28 @@ def test_service_refuses_broken_website_as_a_field_error(comments_article):
         )
 
     assert caught.value.field == "author_url"
+
+
+@pytest.mark.django_db
+def test_cookie_dropping_bot_is_held_not_published(comments_article, clear_cache):
+    # Known limit (docs/security.md): a bot with no cookies and a new email for
+    # every post escapes the session/email flood limit, but what it posts the
+    # instant the form is served is held for moderation, never published.
+    statuses = []
+    for n in range(20):
+        response = Client().post(
+            reverse("comments:post"),
+            {
+                "body": f"Offre {n} : gagnez vite, cliquez ici.",
+                "author_name": "Promo",
+                "author_email": f"bot{n}@spam.example",
+                "security_token": make_security_token(comments_article),
+            },
+        )
+        statuses.append(response.status_code)
+
+    assert set(statuses) == {302}
+    comments = list(Comment.objects.all())
+    assert len(comments) == 20
+    assert {c.status for c in comments} == {CommentStatus.PENDING}
+    assert all(HOLD_TOO_FAST in c.hold_reasons for c in comments)

@@ -1,0 +1,117 @@
+"""A spam bot swarm, run in its own process by the spam-wave test.
+
+Usage: ``python -m tests.load.spam URL ARTICLE_PATH PAGE_ID FIRST_BOT BOTS POSTS
+SECONDS``. Starts ``BOTS`` threads and stops them at the deadline. Even-numbered
+bots load the article once (cookies, CSRF token), then send up to ``POSTS``
+comments through the HTML form, each with a fresh signed form token from the
+API and a new email address. Odd-numbered bots post JSON to the API, replaying
+one form token. Prints one JSON line: answers by status (0: no answer within
+the client timeout or connection refused), posts sent, seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+
+from tests.load.harness import REQUEST_TIMEOUT, Browserless, form_fields
+
+MARKER = "SPAM-WAVE"
+
+
+def _spam(number: int, n: int) -> dict[str, str]:
+    return {
+        "body": f"{MARKER} {number}-{n} gagnez vite http://spam.example/{n}",
+        "author_name": f"Promo {number}",
+        "author_email": f"bot{number}.{n}@spam.example",
+    }
+
+
+def _post_json(url: str, data: dict[str, str]) -> int:
+    request = urllib.request.Request(  # noqa: S310 - loopback http only
+        url,
+        data=json.dumps(data).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT) as answer:  # noqa: S310
+            return int(answer.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def bot(
+    url: str,
+    article: str,
+    page_id: int,
+    number: int,
+    posts: int,
+    deadline: float,
+    answers: Counter[int],
+    lock: threading.Lock,
+) -> None:
+    """Send up to ``posts`` spam comments as bot ``number`` until ``deadline``."""
+    client = Browserless(url)
+    token_url = f"/api/v1/pages/{page_id}/comments/form-token"
+    fields: dict[str, str] = {}
+    token = ""
+    for n in range(posts):
+        if time.monotonic() > deadline:
+            return
+        try:
+            if number % 2:  # API bot, one token replayed
+                token = token or json.loads(client.request(token_url).body)["token"]
+                status = _post_json(
+                    f"{url}/api/v1/pages/{page_id}/comments",
+                    {**_spam(number, n), "token": token},
+                )
+            else:  # form bot, fresh token each time
+                fields = fields or form_fields(client.request(article).body)
+                token = json.loads(client.request(token_url).body)["token"]
+                status = client.request(
+                    "/comments/post/",
+                    {**fields, **_spam(number, n), "security_token": token},
+                    headers={"Referer": url + article},
+                ).status
+        except (OSError, ValueError, KeyError):
+            status = 0  # timed out, refused connection or not JSON
+        with lock:
+            answers[status] += 1
+
+
+def main(argv: list[str]) -> int:
+    """Run the swarm described by ``argv`` (see module docstring)."""
+    url, article, page_id, first, bots, posts, seconds = argv
+    deadline = time.monotonic() + float(seconds)
+    answers: Counter[int] = Counter()
+    lock = threading.Lock()
+    started = time.monotonic()
+    threads = [
+        threading.Thread(
+            target=bot,
+            args=(url, article, int(page_id), number, int(posts), deadline),
+            kwargs={"answers": answers, "lock": lock},
+        )
+        for number in range(int(first), int(first) + int(bots))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    result = {
+        "answers": {str(k): v for k, v in answers.items()},
+        "sent": sum(answers.values()),
+        "seconds": time.monotonic() - started,
+    }
+    print(json.dumps(result))  # noqa: T201 - read by the test
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,281 @@
+"""Hostile load on the production profile (gunicorn, PostgreSQL, Redis), loopback only.
+
+Slow: excluded from ``make test``, run by ``make test-load``. Every loop has a
+count and a deadline, and the server started here is stopped here.
+
+* Spam wave: 10,000 comments from 100 bots (4 processes of 25 threads; half
+  post the HTML form with a fresh token each time, half the JSON API) within
+  60 seconds, while readers load the article and 20 legitimate readers
+  comment. Every spam comment is held or refused, no legitimate comment is
+  lost, and the readers' p99 latency stays within twice the quiet baseline.
+* Flood: one client posting as fast as it can gets 429 answers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.load.harness import (
+    REPO,
+    REQUEST_TIMEOUT,
+    Browserless,
+    Server,
+    form_fields,
+    percentile,
+    production_server,
+)
+from tests.load.spam import MARKER
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+pytestmark = pytest.mark.slow
+
+SPAM_PROCESSES = 4
+BOTS_PER_PROCESS = 25
+POSTS_PER_BOT = 100
+WAVE_SECONDS = 60
+READERS = 6
+LEGITIMATE = 20
+BASELINE_SECONDS = 10
+MIN_SUBMIT_SECONDS = 3  # COMMENTS_MIN_SUBMIT_SECONDS (default)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    with production_server(workers=4) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def article(server: Server) -> tuple[str, int]:
+    """Return the path and page id of a French demo article with an open form."""
+    home = Browserless(server.url).request("/").body
+    for path in re.findall(r'href="(/[a-z0-9-]+/[a-z0-9-]+/)"', home):
+        lookup = Browserless(server.url).request(f"/api/v1/pages/lookup?url={path}")
+        if lookup.status == 200:
+            return path, int(json.loads(lookup.body)["page_id"])
+    pytest.fail("no article with comments on the demo home page")
+
+
+def _read_until(
+    server: Server, path: str, stop: threading.Event, latencies: list[float]
+) -> None:
+    client = Browserless(server.url)
+    while not stop.is_set():
+        try:
+            reply = client.request(path)
+        except OSError:  # counted at the client timeout
+            latencies.append(REQUEST_TIMEOUT)
+            continue
+        latencies.append(reply.seconds if reply.status == 200 else REQUEST_TIMEOUT)
+
+
+def _readers(server: Server, path: str, seconds: float | None, stop: threading.Event):
+    latencies: list[float] = []
+    threads = [
+        threading.Thread(target=_read_until, args=(server, path, stop, latencies))
+        for _ in range(READERS)
+    ]
+    for thread in threads:
+        thread.start()
+    if seconds is not None:
+        time.sleep(seconds)
+        stop.set()
+    return threads, latencies
+
+
+def _legitimate(server: Server, path: str, number: int, out: dict[str, int]) -> None:
+    client = Browserless(server.url)
+    email = f"lectrice{number}@exemple.ma"
+    try:
+        fields = form_fields(client.request(path).body)
+        time.sleep(MIN_SUBMIT_SECONDS + 0.5)  # a person types
+        reply = client.request(
+            "/comments/post/",
+            {
+                **fields,
+                "body": f"Lectrice {number} : le reportage sur le port est clair.",
+                "author_name": f"Lectrice {number}",
+                "author_email": email,
+            },
+            headers={"Referer": server.url + path},
+        )
+    except OSError:
+        out[email] = 0  # no answer within the client timeout
+        return
+    out[email] = reply.status
+
+
+# The flood runs first: the wave's API bots share its address (127.0.0.1).
+def test_flood_from_one_client_gets_429(server, article):
+    path, page_id = article
+    client = Browserless(server.url)
+    fields = form_fields(client.request(path).body)
+    statuses = []
+    for n in range(30):
+        token = json.loads(
+            client.request(f"/api/v1/pages/{page_id}/comments/form-token").body
+        )["token"]
+        reply = client.request(
+            "/comments/post/",
+            {
+                **fields,
+                "security_token": token,
+                "body": f"Flood {n}: encore et encore le même refrain.",
+                "author_name": "Pressé",
+                "author_email": "presse@exemple.ma",
+            },
+            headers={"Referer": server.url + path},
+        )
+        statuses.append(reply.status)
+    api = Browserless(server.url)
+    api_statuses = []
+    for n in range(10):
+        token = json.loads(
+            api.request(f"/api/v1/pages/{page_id}/comments/form-token").body
+        )["token"]
+        body = json.dumps(
+            {
+                "body": f"Flood API {n}: toujours le même message.",
+                "author_name": "Robot",
+                "author_email": f"robot{n}@exemple.ma",
+                "token": token,
+            }
+        )
+        api_statuses.append(
+            _post_json(server, f"/api/v1/pages/{page_id}/comments", body)
+        )
+    print(f"\nflood: form {Counter(statuses)}, api {Counter(api_statuses)}")  # noqa: T201
+
+    assert statuses[0] == 302
+    assert statuses[1:].count(429) >= 28
+    assert api_statuses[0] == 201
+    assert api_statuses[1:].count(429) == 9
+
+
+def test_spam_wave_is_held_or_refused_without_losing_readers(server, article):
+    path, page_id = article
+    load_before = os.getloadavg()[0]
+    # Quiet baseline.
+    _threads, baseline = _readers(server, path, BASELINE_SECONDS, threading.Event())
+    for thread in _threads:
+        thread.join()
+
+    stop = threading.Event()
+    readers, during = _readers(server, path, None, stop)
+    swarms = [
+        subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [
+                sys.executable,
+                "-m",
+                "tests.load.spam",
+                server.url,
+                path,
+                str(page_id),
+                str(index * BOTS_PER_PROCESS),
+                str(BOTS_PER_PROCESS),
+                str(POSTS_PER_BOT),
+                str(WAVE_SECONDS),
+            ],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for index in range(SPAM_PROCESSES)
+    ]
+    legitimate: dict[str, int] = {}
+    people = []
+    for number in range(LEGITIMATE):
+        person = threading.Thread(
+            target=_legitimate, args=(server, path, number, legitimate)
+        )
+        person.start()
+        people.append(person)
+        time.sleep(1.5)  # spread over the first half of the wave
+    results = [
+        json.loads(swarm.communicate(timeout=WAVE_SECONDS + 60)[0].splitlines()[-1])
+        for swarm in swarms
+    ]
+    stop.set()
+    for thread in [*people, *readers]:
+        thread.join(timeout=60)
+
+    answers: Counter[int] = Counter()
+    for result in results:
+        answers.update({int(k): v for k, v in result["answers"].items()})
+    sent = sum(answers.values())
+    wave_seconds = max(r["seconds"] for r in results)
+    spam_rows = dict(
+        server.query(
+            "SELECT status, count(*) FROM comments_comment WHERE body LIKE %s "
+            "GROUP BY status",
+            f"{MARKER}%",
+        )
+    )
+    kept = {
+        email
+        for (email,) in server.query(
+            "SELECT author_email FROM comments_comment WHERE author_email LIKE %s",
+            "lectrice%@exemple.ma",
+        )
+    }
+    figures = {
+        "load average (1 min) before/after": (
+            round(load_before, 1),
+            round(os.getloadavg()[0], 1),
+        ),
+        "spam sent": sent,
+        "wave seconds": round(wave_seconds, 1),
+        "answers": dict(sorted(answers.items())),
+        "spam stored by status": spam_rows,
+        "legitimate answers": Counter(legitimate.values()),
+        "legitimate stored": len(kept),
+        "reader requests quiet/wave": (len(baseline), len(during)),
+        "p50 quiet/wave ms": (
+            round(percentile(baseline, 0.5) * 1000),
+            round(percentile(during, 0.5) * 1000),
+        ),
+        "p99 quiet/wave ms": (
+            round(percentile(baseline, 0.99) * 1000),
+            round(percentile(during, 0.99) * 1000),
+        ),
+    }
+    print(f"\nspam wave: {figures}")  # noqa: T201 - quoted in docs/security.md
+
+    assert sent == SPAM_PROCESSES * BOTS_PER_PROCESS * POSTS_PER_BOT, figures
+    assert wave_seconds <= WAVE_SECONDS + 5, figures
+    assert not [s for s in answers if s >= 500], figures
+    assert spam_rows.get("approved", 0) == 0, figures
+    assert (
+        sum(spam_rows.values()) + answers[429] + answers[400] >= sent - answers[302]
+    ), figures
+    assert set(legitimate.values()) == {302}, figures
+    assert len(kept) == LEGITIMATE, figures
+    assert percentile(during, 0.99) <= 2 * percentile(baseline, 0.99), figures
+
+
+def _post_json(server: Server, path: str, body: str) -> int:
+    request = urllib.request.Request(  # noqa: S310 - loopback http only
+        server.url + path,
+        data=body.encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
