@@ -3,12 +3,32 @@
 # --- comments (helper C1) ----------------------------------------------------
 import datetime as _dt
 
+from typing import TYPE_CHECKING, Any, TypeVar
+
 import factory
 from django.contrib.contenttypes.models import ContentType
+from factory.django import DjangoModelFactory
 
 from manchette.comments.models import Comment, CommentStatus
 
 _COMMENT_EPOCH = _dt.datetime(2026, 1, 5, 8, 0, tzinfo=_dt.UTC)
+
+_M = TypeVar("_M")
+
+
+class ModelFactory(DjangoModelFactory[_M]):
+    """A Django model factory whose call is typed as returning the model.
+
+    factory_boy's metaclass ``__call__`` is untyped, so without this mypy
+    believes ``CommentFactory()`` returns a factory instance.
+    """
+
+    class Meta:
+        abstract = True
+
+    if TYPE_CHECKING:
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> _M: ...  # type: ignore[misc]
 
 
 def build_comment_article(*, title="Le port de Tanger s'agrandit", **fields):
@@ -39,7 +59,7 @@ def build_comment_article(*, title="Le port de Tanger s'agrandit", **fields):
     return section.add_child(instance=ArticlePage(title=title, slug=slug, **fields))
 
 
-class CommentFactory(factory.django.DjangoModelFactory):
+class CommentFactory(ModelFactory[Comment]):
     """An approved comment on ``target`` (pass ``target=`` or ``parent=``)."""
 
     class Meta:
@@ -64,7 +84,9 @@ class CommentFactory(factory.django.DjangoModelFactory):
     submitted_at = factory.Sequence(lambda n: _COMMENT_EPOCH + _dt.timedelta(minutes=n))
 
     @factory.post_generation
-    def root_thread(obj, create, extracted, **kwargs):  # noqa: N805
+    def root_thread(
+        obj: Comment, create: bool, extracted: object, **kwargs: object
+    ) -> None:  # noqa: N805
         """Make a root comment the root of its own thread."""
         if create and obj.thread_id is None:
             obj.thread_id = obj.pk
@@ -93,7 +115,7 @@ class NewsImageFactory(wagtail_factories.ImageFactory):
     credit = "Photo DR"
 
 
-class AuthorFactory(factory.django.DjangoModelFactory):
+class AuthorFactory(ModelFactory[Author]):
     class Meta:
         model = Author
         django_get_or_create = ("slug",)
@@ -103,7 +125,7 @@ class AuthorFactory(factory.django.DjangoModelFactory):
     role = "Reporter"
 
 
-class AdSlotFactory(factory.django.DjangoModelFactory):
+class AdSlotFactory(ModelFactory[AdSlot]):
     class Meta:
         model = AdSlot
 
@@ -204,7 +226,7 @@ from manchette.moderation.models import (  # noqa: E402
 )
 
 
-class ModeratorFactory(factory.django.DjangoModelFactory):
+class ModeratorFactory(ModelFactory[Any]):
     """A staff user with Wagtail admin access and ``comments.can_moderate``."""
 
     class Meta:
@@ -231,7 +253,7 @@ class ModeratorFactory(factory.django.DjangoModelFactory):
         )
 
 
-class ModerationDecisionFactory(factory.django.DjangoModelFactory):
+class ModerationDecisionFactory(ModelFactory[_ModerationDecision]):
     """An engine decision row (pass ``comment=``); it does not change the status."""
 
     class Meta:
@@ -250,7 +272,7 @@ from manchette.perspective.models import ApiKey as _ApiKey  # noqa: E402
 from manchette.perspective.models import SuggestedScore as _SuggestedScore  # noqa: E402
 
 
-class ApiKeyFactory(factory.django.DjangoModelFactory):
+class ApiKeyFactory(ModelFactory[_ApiKey]):
     """An active key; its secret is on ``obj.raw_key`` (only the hash is stored)."""
 
     class Meta:
@@ -268,7 +290,7 @@ class ApiKeyFactory(factory.django.DjangoModelFactory):
         return obj
 
 
-class SuggestedScoreFactory(factory.django.DjangoModelFactory):
+class SuggestedScoreFactory(ModelFactory[_SuggestedScore]):
     """A Coral-style decision suggestion (``DELETED`` = 1) on an original text."""
 
     class Meta:
