@@ -2,7 +2,6 @@
 
 # --- comments (helper C1) ----------------------------------------------------
 import datetime as _dt
-
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import factory
@@ -84,9 +83,9 @@ class CommentFactory(ModelFactory[Comment]):
     submitted_at = factory.Sequence(lambda n: _COMMENT_EPOCH + _dt.timedelta(minutes=n))
 
     @factory.post_generation
-    def root_thread(
+    def root_thread(  # noqa: N805
         obj: Comment, create: bool, extracted: object, **kwargs: object
-    ) -> None:  # noqa: N805
+    ) -> None:
         """Make a root comment the root of its own thread."""
         if create and obj.thread_id is None:
             obj.thread_id = obj.pk
