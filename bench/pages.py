@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/pages.py [--duration 10] [--connections 8]
         [--sizes 2,50,200,1000] [--skip-posts]
+    .venv/bin/python bench/pages.py --in-process [--repeat 30] [--sizes ...]
 
 What it does, on this machine only (127.0.0.1):
 
@@ -18,6 +19,14 @@ What it does, on this machine only (127.0.0.1):
    ``wrk`` and a Lua script, and counts the comments stored;
 5. prints a Markdown table (requests/s, p50/p99 latency, server CPU ms per
    request) to paste into docs/performance.md.
+
+``--in-process`` skips gunicorn and wrk: after steps 1-2 it renders each
+article with ``django.test.Client`` inside this process (production settings,
+page cache off, PostgreSQL and Redis) and reports the CPU time
+(``time.process_time``) per uncached page, median over ``--repeat`` renders,
+with the comment list fragment warm and cold (the page's version token
+replaced before each render, as after a comment status change). CPU time, not
+wall time, so other work on the machine inflates it less.
 
 ``wrk`` comes from Debian (``apt-get install -y wrk``). The client runs on the
 same 2 cores as the server, so requests/s are a lower bound for the server.
@@ -288,8 +297,13 @@ def page_benchmarks(
     """Measure every article uncached (two paginations) and cached."""
     results = []
     configs = [
-        ("uncached", {"PAGE_CACHE": "0"}),
-        ("uncached, one page", {"PAGE_CACHE": "0", "COMMENTS_PER_PAGE": "100000"}),
+        # The comment list fragment stays on: after the warm-up these runs
+        # measure the page rendered around a warm fragment.
+        ("page cache off", {"PAGE_CACHE": "0"}),
+        (
+            "page cache off, one page",
+            {"PAGE_CACHE": "0", "COMMENTS_PER_PAGE": "100000"},
+        ),
         ("cached", {"PAGE_CACHE": "1"}),
     ]
     for name, extra in configs:
@@ -392,6 +406,49 @@ def _row(r: Result) -> str:
     )
 
 
+def in_process(paths: dict[int, str], *, repeat: int) -> None:
+    """Print CPU ms per uncached page render, fragment warm and cold."""
+    os.environ.update({**ENV, "PAGE_CACHE": "0"})
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+    from django.test import Client, override_settings
+    from wagtail.models import Page
+
+    from manchette.ops.caching import version_key
+
+    def median_ms(client: Client, url: str, *, cold: int | None) -> float:
+        samples = []
+        for _ in range(repeat):
+            if cold is not None:
+                cache.set(version_key(cold), secrets.token_hex(8), timeout=None)
+            start = time.process_time()
+            response = client.get(url)
+            samples.append((time.process_time() - start) * 1000)
+            if response.status_code != 200:
+                msg = f"{url}: HTTP {response.status_code}"
+                raise RuntimeError(msg)
+        return sorted(samples)[len(samples) // 2]
+
+    print("| article | comments shown | fragment warm CPU ms | fragment cold CPU ms |")
+    print("| --- | ---: | ---: | ---: |")
+    for n, path in paths.items():
+        page_pk = Page.objects.get(slug=path.rstrip("/").rsplit("/", 1)[1]).pk
+        for per_page in (None, 100_000):
+            overrides = {} if per_page is None else {"COMMENTS_PER_PAGE": per_page}
+            with override_settings(**overrides):
+                client = Client(HTTP_HOST=HOST)
+                for _ in range(3):
+                    body = client.get(path).content
+                shown = body.count(b'class="comment depth-')
+                warm = median_ms(client, path, cold=None)
+                cold = median_ms(client, path, cold=page_pk)
+            label = f"{n} comments" + (", one page" if per_page else "")
+            print(f"| {label} | {shown} | {warm:.1f} | {cold:.1f} |")
+    print(f"\nmedian of {repeat} renders each; load average {os.getloadavg()[0]:.1f}")
+
+
 def main() -> int:
     """Run everything and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -399,7 +456,16 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--sizes", default="2,50,200,1000")
     parser.add_argument("--skip-posts", action="store_true")
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="CPU time per uncached page in this process instead of wrk runs",
+    )
+    parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
+    if args.in_process:
+        in_process(prepare([int(s) for s in args.sizes.split(",")]), repeat=args.repeat)
+        return 0
     if shutil.which("wrk") is None:
         print("wrk is missing: apt-get install -y wrk", file=sys.stderr)
         return 1

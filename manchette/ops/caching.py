@@ -72,6 +72,7 @@ _IGNORED_QUERY = re.compile(r"^(utm_[a-z]+|fbclid|gclid)$")
 _CSRF_VALUE = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _FORM_TOKEN_VALUE = re.compile(rb'(name="security_token" value=")[^"]*(")')
 _REQUEST_PAGE = "_ops_cache_page"
+_MIDDLEWARE_PATH = "manchette.ops.caching.PageCacheMiddleware"
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,8 +213,12 @@ def mark_page(page: Page, request: HttpRequest) -> None:
     """Record, before rendering, that ``request`` renders a cacheable page.
 
     Called by the ``before_serve_page`` hook. Pages of other models, pages under
-    a view restriction and previews are not marked (so not stored).
+    a view restriction and previews are not marked (so not stored). Nothing is
+    done (no view-restriction query) when :class:`PageCacheMiddleware` is not
+    installed, as nobody would store the page.
     """
+    if _MIDDLEWARE_PATH not in settings.MIDDLEWARE:
+        return
     if _cacheable_request(request) is None:
         return
     if f"{page._meta.app_label}.{page._meta.model_name}" not in _models():

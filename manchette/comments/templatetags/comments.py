@@ -153,6 +153,32 @@ def _editable_ids(request: HttpRequest | None) -> frozenset[int]:
     return frozenset(ids)
 
 
+class LocalDateFormat:
+    """Format datetimes with a Django date format string split once, not per call.
+
+    ``LocalDateFormat(fmt)(value)`` equals ``django.utils.dateformat.format(
+    localtime(value), fmt)`` (the ``date`` template filter) for an aware
+    ``value``; each format character still calls Django's ``DateFormat``.
+    """
+
+    def __init__(self, format_string: str) -> None:
+        self.pieces: list[tuple[bool, str]] = []
+        for index, piece in enumerate(dateformat.re_formatchars.split(format_string)):
+            if index % 2:
+                self.pieces.append((True, piece))
+            elif piece:
+                self.pieces.append((False, dateformat.re_escaped.sub(r"\1", piece)))
+
+    def __call__(self, value: datetime) -> str:
+        """Return ``value``, in the current time zone when aware, formatted."""
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        formatter = dateformat.DateFormat(local)
+        return "".join(
+            str(getattr(formatter, piece)()) if is_code else piece
+            for is_code, piece in self.pieces
+        )
+
+
 class _NodeRenderer:
     """Render comment nodes to HTML, with per-list lookups done once.
 
@@ -171,7 +197,7 @@ class _NodeRenderer:
         self.flag_url = _url_template("comments:flag")
         self.edit_url = _url_template("comments:edit")
         self.delete_url = _url_template("comments:delete")
-        self.date_format = formats.get_format("DATETIME_FORMAT")
+        self.format_date = LocalDateFormat(formats.get_format("DATETIME_FORMAT"))
         escape = html.escape
         self.text_awaiting = escape(gettext("Your comment is awaiting moderation."))
         self.text_reply_to = gettext("in reply to @%(name)s")
@@ -182,8 +208,7 @@ class _NodeRenderer:
         self.text_unavailable = escape(gettext("This comment is not available."))
 
     def _date(self, value: datetime) -> str:
-        local = timezone.localtime(value) if timezone.is_aware(value) else value
-        return html.escape(dateformat.format(local, self.date_format))
+        return html.escape(self.format_date(value))
 
     def _actions(self, comment: AbstractComment) -> str:
         pk = comment.pk
@@ -408,7 +433,9 @@ def _form_context(
     return {
         "target": obj,
         "form": form,
-        "security_token": make_security_token(obj),
+        # The form signed a fresh token for itself; sign again only if not.
+        "security_token": form.initial.get("security_token")
+        or make_security_token(obj),
         "reply_to": reply_to,
         "cancel_url": f"?cpage={cpage}" if cpage else "?",
         "comments_open": _is_open(obj),
