@@ -2,7 +2,7 @@
 
 # --- comments (helper C1) ----------------------------------------------------
 import datetime as _dt
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import factory
 from django.contrib.contenttypes.models import ContentType
@@ -83,13 +83,13 @@ class CommentFactory(ModelFactory[Comment]):
     submitted_at = factory.Sequence(lambda n: _COMMENT_EPOCH + _dt.timedelta(minutes=n))
 
     @factory.post_generation
-    def root_thread(  # noqa: N805
-        obj: Comment, create: bool, extracted: object, **kwargs: object
-    ) -> None:
+    def root_thread(self, create: bool, extracted: object, **kwargs: object) -> None:
         """Make a root comment the root of its own thread."""
-        if create and obj.thread_id is None:
-            obj.thread_id = obj.pk
-            obj.save(update_fields=["thread"])
+        # factory_boy passes the created model instance as the first argument.
+        comment = cast("Comment", self)
+        if create and comment.thread_id is None:
+            comment.thread_id = comment.pk
+            comment.save(update_fields=["thread"])
 
 
 # --- news (helper A) ---------------------------------------------------------
