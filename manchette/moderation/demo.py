@@ -144,7 +144,7 @@ HELD = (
         "fr",
         "Rachid99",
         "rachid99.demo@example.org",
-        "had l5awana khasshom ytel9o, ila chefnah ghadi n9tloh f zen9a.",
+        "ghadi n9tlek ila chftek f zen9a, nta w had l5awana dyalk.",
     ),
 )
 
