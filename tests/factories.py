@@ -2,7 +2,7 @@
 
 # --- comments (helper C1) ----------------------------------------------------
 import datetime as _dt
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast, override
 
 import factory
 from django.contrib.contenttypes.models import ContentType
@@ -102,6 +102,17 @@ from manchette.news import models as news_models  # noqa: E402
 from manchette.news.snippets import AdPosition, AdSlot, Author  # noqa: E402
 
 
+class PageModelFactory[P](wagtail_factories.PageFactory):
+    """A Wagtail page factory whose call is typed as returning the page."""
+
+    class Meta:
+        abstract = True
+
+    if TYPE_CHECKING:
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> P: ...  # type: ignore[misc]
+
+
 class NewsImageFactory(wagtail_factories.ImageFactory):
     """A small generated image with a caption and a credit."""
 
@@ -134,7 +145,7 @@ class AdSlotFactory(ModelFactory[AdSlot]):
     active = True
 
 
-class HomePageFactory(wagtail_factories.PageFactory):
+class HomePageFactory(PageModelFactory[news_models.HomePage]):
     class Meta:
         model = news_models.HomePage
 
@@ -143,7 +154,7 @@ class HomePageFactory(wagtail_factories.PageFactory):
     tagline = "Le quotidien de démonstration"
 
 
-class SectionPageFactory(wagtail_factories.PageFactory):
+class SectionPageFactory(PageModelFactory[news_models.SectionPage]):
     class Meta:
         model = news_models.SectionPage
 
@@ -152,7 +163,7 @@ class SectionPageFactory(wagtail_factories.PageFactory):
     show_in_menus = True
 
 
-class StandardPageFactory(wagtail_factories.PageFactory):
+class StandardPageFactory(PageModelFactory[news_models.StandardPage]):
     class Meta:
         model = news_models.StandardPage
 
@@ -166,7 +177,7 @@ class StandardPageFactory(wagtail_factories.PageFactory):
 
 def article_body(paragraphs=4):
     """Return a StreamField value: paragraphs, a subheading and a quote."""
-    body = [
+    body: list[tuple[str, Any]] = [
         ("paragraph", f"<p>Paragraphe numéro {i + 1} du texte.</p>") for i in range(2)
     ]
     body.append(("subheading", "Un intertitre qui relance"))
@@ -180,7 +191,7 @@ def article_body(paragraphs=4):
     return body
 
 
-class ArticlePageFactory(wagtail_factories.PageFactory):
+class ArticlePageFactory(PageModelFactory[news_models.ArticlePage]):
     """A published article; pass ``parent=<SectionPage>``."""
 
     class Meta:
@@ -224,6 +235,9 @@ from manchette.moderation.models import (  # noqa: E402
     ModerationDecision as _ModerationDecision,
 )
 
+if TYPE_CHECKING:
+    from manchette.accounts.models import User as _User
+
 
 class ModeratorFactory(ModelFactory[Any]):
     """A staff user with Wagtail admin access and ``comments.can_moderate``."""
@@ -242,7 +256,9 @@ class ModeratorFactory(ModelFactory[Any]):
         """Grant admin access and moderation (``permissions=False`` skips)."""
         if not create or extracted is False:
             return
-        obj.user_permissions.add(
+        # factory_boy passes the created user as the first argument.
+        user = cast("_User", obj)
+        user.user_permissions.add(
             _Permission.objects.get(
                 content_type__app_label="wagtailadmin", codename="access_admin"
             ),
@@ -280,6 +296,7 @@ class ApiKeyFactory(ModelFactory[_ApiKey]):
     name = factory.Sequence(lambda n: f"client-{n}")
     rate_limit_per_minute = 600
 
+    @override
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         """Give the key a fresh secret, kept on the instance for the test."""

@@ -64,6 +64,7 @@ def test_no_email_hash_or_ip_in_any_public_response(comments_article):
     for index, (name, email, ip) in enumerate(SEED):
         _post(Client(), page, name, email, ip, parent=parent)
         comment = Comment.objects.order_by("-pk").first()
+        assert comment is not None
         comment_set_status(comment=comment, status=CommentStatus.APPROVED)
         parent = comment if index == 0 else parent
     # One held comment posted from the reader's own browser is shown to them.

@@ -4,7 +4,7 @@ Real Chromium against pytest-django's live server; the form goes through its
 no-JavaScript path or ``comments.js``, whichever the page offers.
 """
 
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -47,10 +47,7 @@ def test_reader_flow_comment_and_reply_are_held_then_approved_by_keyboard(
     chromium, browser_page, live_server, reader_settings
 ):
     article = build_comment_article()
-    other = cast(
-        "Comment",
-        CommentFactory(target=article, author_name="Karim", body="Premier avis."),
-    )
+    other = CommentFactory(target=article, author_name="Karim", body="Premier avis.")
     moderator: Any = ModeratorFactory()
     page = browser_page
     watch = ExecutionWatch().attach(page)

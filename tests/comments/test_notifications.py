@@ -33,6 +33,7 @@ def subscribed(comment, *, language="fr", confirm=True):
         site_url="http://testserver/",
     )
     if confirm:
+        assert sub is not None
         subscription_confirm(sub)
     return sub
 
@@ -76,7 +77,11 @@ def test_confirmation_link_get_changes_nothing_post_activates(
     parent = CommentFactory(target=comments_article)
     with django_capture_on_commit_callbacks(execute=True):
         sub = subscribed(parent, confirm=False)
-    url = LINK.search(mail.outbox[0].body).group(0)
+    body = mail.outbox[0].body
+    assert isinstance(body, str)
+    link = LINK.search(body)
+    assert link is not None
+    url = link.group(0)
     path = url.removeprefix("http://testserver")
 
     assert client.get(path).status_code == 200

@@ -4,6 +4,7 @@ import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any, override
 
 import pytest
 from django.test import override_settings
@@ -80,11 +81,14 @@ def test_api_answers_preflight_and_cors_for_allowed_origin(client):
     assert denied.status_code == 200  # same-origin use is unaffected
 
 
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    @override
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
 def _serve_host_page(directory):
-    handler = functools.partial(
-        http.server.SimpleHTTPRequestHandler, directory=str(directory)
-    )
-    handler.log_message = lambda *args: None
+    handler = functools.partial(_QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

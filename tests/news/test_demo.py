@@ -42,6 +42,8 @@ def test_build_demo_creates_a_readable_newsroom(client, wagtail_root):
     assert ar_articles.count() >= 2
     assert SectionPage.objects.filter(locale__language_code="fr").count() >= 3
     home_fr, home_ar = summary.home_fr, summary.home_ar
+    assert home_fr is not None
+    assert home_ar is not None
     assert home_ar.translation_key == home_fr.translation_key
     assert home_ar.locale.language_code == "ar"
     site = Site.objects.get(is_default_site=True)

@@ -32,6 +32,7 @@ def test_rss_feed_lists_latest_articles_newest_first(client, news_site, section)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/rss+xml")
     channel = ElementTree.fromstring(response.content).find("channel")
+    assert channel is not None
     assert channel.findtext("language") == "fr"
     items = channel.findall("item")
     assert [i.findtext("title") for i in items] == ["Plus récent", "Plus ancien"]
@@ -52,7 +53,9 @@ def test_atom_feed_parses_with_entries(client, section):
     assert feed.tag == f"{ATOM}feed"
     entries = feed.findall(f"{ATOM}entry")
     assert [e.findtext(f"{ATOM}title") for e in entries] == ["Un titre Atom"]
-    assert entries[0].find(f"{ATOM}link").get("href") == article.get_full_url()
+    link = entries[0].find(f"{ATOM}link")
+    assert link is not None
+    assert link.get("href") == article.get_full_url()
 
 
 def test_section_feed_keeps_its_section_only(client, news_site, section):
@@ -88,6 +91,7 @@ def test_arabic_feed_lists_arabic_articles_only(client, section, arabic_home):
 
     channel = ElementTree.fromstring(client.get("/ar/feed/").content).find("channel")
 
+    assert channel is not None
     assert channel.findtext("language") == "ar"
     assert [i.findtext("title") for i in channel.findall("item")] == ["مقال عربي"]
 
@@ -134,14 +138,16 @@ def test_news_sitemap_keeps_the_last_two_days(client, section, arabic_home):
     assert ar_fresh.get_full_url() in entries
     assert stale.get_full_url() not in entries
     news = entries[fresh.get_full_url()]
+    assert news is not None
     assert news.findtext(f"{NEWS}publication/{NEWS}name") == "Manchette"
     assert news.findtext(f"{NEWS}publication/{NEWS}language") == "fr"
     assert news.findtext(f"{NEWS}title") == "Tout frais"
-    published = datetime.datetime.fromisoformat(
-        news.findtext(f"{NEWS}publication_date")
-    )
+    publication_date = news.findtext(f"{NEWS}publication_date")
+    assert publication_date is not None
+    published = datetime.datetime.fromisoformat(publication_date)
     assert published == fresh.first_published_at.replace(microsecond=0)
     ar_news = entries[ar_fresh.get_full_url()]
+    assert ar_news is not None
     assert ar_news.findtext(f"{NEWS}publication/{NEWS}language") == "ar"
 
 
@@ -176,6 +182,7 @@ def test_article_jsonld_escapes_markup_in_text(client, section):
     script = re.search(
         r'<script type="application/ld\+json">(.*?)</script>', html, re.S
     )
+    assert script is not None
     assert "<" not in script.group(1)
     assert "&" not in script.group(1)
     assert _jsonld(html)["headline"] == title

@@ -28,12 +28,13 @@ class PageRulesTests(WagtailPageTestCase):
 
 
 def test_page_types_declare_search_fields():
-    for model, field in [
+    pages: list[tuple[type[Page], str]] = [
         (ArticlePage, "standfirst"),
         (ArticlePage, "body"),
         (SectionPage, "introduction"),
         (HomePage, "tagline"),
         (StandardPage, "body"),
-    ]:
+    ]
+    for model, field in pages:
         names = {f.field_name for f in model.search_fields}
         assert field in names, (model, field)

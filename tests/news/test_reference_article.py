@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any, override
 
 import pytest
 
@@ -89,10 +90,12 @@ class Outline(HTMLParser):
         self.stack = []
         self.found = []  # (tag, attrs, text)
 
+    @override
     def handle_starttag(self, tag, attrs):
         if tag in self.TAGS:
             self.stack.append([tag, dict(attrs), ""])
 
+    @override
     def handle_endtag(self, tag):
         for index in range(len(self.stack) - 1, -1, -1):
             if self.stack[index][0] == tag:
@@ -101,6 +104,7 @@ class Outline(HTMLParser):
                 self.found.append(tuple(item))
                 break
 
+    @override
     def handle_data(self, data):
         for item in self.stack:
             item[2] += data
@@ -137,7 +141,7 @@ def test_article_page_matches_reference_structure(client, news_site, reference):
         position=f"after_paragraph_{position}", html="<div>Annonce de test</div>"
     )
     AdSlotFactory(position=AdPosition.AFTER_BODY, html="<div>Annonce de fin</div>")
-    body = []
+    body: list[tuple[str, Any]] = []
     for kind, text in reference.body:
         if kind == "paragraph":
             body.append(("paragraph", f"<p>{html.escape(text)}</p>"))

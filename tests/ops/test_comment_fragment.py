@@ -43,7 +43,7 @@ def commit(django_capture_on_commit_callbacks):
 
 
 def _comment(**fields) -> Comment:
-    comment: Comment = CommentFactory(**fields)  # type: ignore[assignment]
+    comment: Comment = CommentFactory(**fields)
     return comment
 
 

@@ -48,7 +48,7 @@ def test_page_cache_serves_second_anonymous_view_from_cache(comments_article):
 def test_page_cache_approve_shows_and_reject_hides_comment(
     comments_article, django_capture_on_commit_callbacks
 ):
-    held: Comment = CommentFactory(  # type: ignore[assignment]
+    held: Comment = CommentFactory(
         target=comments_article,
         status=CommentStatus.PENDING,
         body="Une remarque retenue sur les quais.",

@@ -63,11 +63,14 @@ def test_train_reports_held_out_metrics_and_baseline(moderation_rows):
         assert score.roc_auc is not None
         assert score.roc_auc >= 0.9  # our synthetic sentences are easy
         assert metrics.get("toxicity", language, baseline=True) is not None
-    assert metrics.get("spam", "en").threshold == Policy().hold[Category.SPAM]
+    spam_en = metrics.get("spam", "en")
+    assert spam_en is not None
+    assert spam_en.threshold == Policy().hold[Category.SPAM]
     # French rows are all spam negatives: no AUC, reported as such.
     spam_fr = metrics.get("spam", "fr")
+    assert spam_fr is not None
     assert (spam_fr.n_positive, spam_fr.roc_auc) == (0, None)
-    assert metrics.get("spam", "en").roc_auc is not None
+    assert spam_en.roc_auc is not None
     json.dumps(metrics.to_dict())  # JSON-compatible for meta.json
 
 
@@ -88,6 +91,7 @@ def test_train_without_any_usable_head_raises():
 def test_evaluate_leaves_auc_empty_when_one_class_only(fitted_classifier):
     rows = [Row("merci pour l'article", "fr", {"toxicity": 0})]
     score = evaluate(fitted_classifier, rows).get("toxicity", "fr")
+    assert score is not None
     assert score.roc_auc is None
     assert score.recall is None
     assert score.n == 1
