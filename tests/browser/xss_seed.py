@@ -7,6 +7,7 @@ must then render) and how many submissions the path refused.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from dataclasses import dataclass, field
@@ -26,7 +27,9 @@ from manchette.comments.services import comment_submit
 from manchette.comments.tokens import issue_edit_token
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
+
+    from django.dispatch import Signal
 
 NAME_LIMIT = 80  # COMMENTS_NAME_MAX_LENGTH
 
@@ -39,6 +42,25 @@ class PathOutcome:
     stored: list[int] = field(default_factory=list)
     refused: int = 0
     tried: int = 0
+
+
+@contextlib.contextmanager
+def without_receivers(*signals: Signal) -> Iterator[None]:
+    """Disconnect every receiver of ``signals`` (moderation) inside the block.
+
+    The paths that only need to *render* the corpus skip the engine, which is
+    the slow part of a submission; the service path keeps it for the queue.
+    """
+    saved = [(signal, signal.receivers) for signal in signals]
+    for signal, _receivers in saved:
+        signal.receivers = []
+        signal.sender_receivers_cache.clear()
+    try:
+        yield
+    finally:
+        for signal, receivers in saved:
+            signal.receivers = receivers
+            signal.sender_receivers_cache.clear()
 
 
 def approve(ids: Sequence[int]) -> None:
