@@ -19,11 +19,11 @@ def test_seed_demo_comments_goes_through_moderation(comments_article):
     comments = get_comment_model().objects.all()
     assert comments.count() == len(DEMO_COMMENTS)
     assert ModerationDecision.objects.count() == len(DEMO_COMMENTS)
-    assert statuses["pending"] + statuses["rejected"] >= len(HELD)
+    assert sum(n for status, n in statuses.items() if status != "approved") == len(HELD)
     held_bodies = set(
         comments.exclude(status="approved").values_list("body", flat=True)
     )
-    assert {demo.body for demo in HELD} <= held_bodies
+    assert {demo.body for demo in HELD} == held_bodies  # the others are published
     assert "Demo comments:" in out.getvalue()
 
 

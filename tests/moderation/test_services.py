@@ -101,10 +101,10 @@ def test_moderate_comment_failure_keeps_comment_pending(comments_article, settin
 
 
 def test_moderate_comment_applies_threshold_overrides(comments_article, settings):
-    # Holding at any insult score above 0.01 holds even a polite comment
-    # that scores a little on the insult head.
+    # Holding model-only evidence at any insult score above 0.0001 holds even
+    # a polite comment that scores a little on the insult head.
     settings.MODERATION_THRESHOLDS = {
-        "hold": dict.fromkeys(("insult", "hate", "spam", "sexual"), 0.0001)
+        "model_hold": dict.fromkeys(("insult", "hate", "spam"), 0.0001)
     }
 
     comment = submit(comments_article, BENIGN)

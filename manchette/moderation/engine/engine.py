@@ -10,11 +10,13 @@ How scores are combined
 For each category, the score is ``max(rule score, classifier head score)``;
 the rule score is the strongest reason of that category. Rules dominate
 threat/incitement and personal data (the classifier has no training data for
-them, and those categories are never auto-rejected anyway); classifier heads
-dominate insult, hate, spam and sexual content, where the rules only add
-precise, explainable evidence. ``toxicity`` is the maximum of the harmful
-categories (threat, hate, insult, sexual) and the classifier's ``toxicity``
-head.
+them, and those categories are never auto-rejected anyway). A classifier head
+that no rule of its category corroborates is *model-only evidence*: the
+policy holds it only at the stricter :attr:`Policy.model_hold` thresholds,
+set from held-out precision, and never rejects on it (the shipped heads are
+calibrated to a 50 % prior and too weak to act alone at 0.5). ``toxicity`` is
+the maximum of the classifier's ``toxicity`` head and the scores of the
+harmful categories (threat, hate, insult, sexual) that a rule found.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ __all__ = ["ENGINE_VERSION", "HARMFUL", "Engine"]
 
 #: Version of the rules, lexicons and policy defaults. Bump on any change that
 #: can change a verdict.
-ENGINE_VERSION = "1.1.0"
+ENGINE_VERSION = "1.2.0"
 
 #: Categories that make up ``toxicity``.
 HARMFUL: frozenset[Category] = frozenset(
@@ -176,16 +178,21 @@ class Engine:
                 except Exception as exc:
                     logger.exception("moderation rule %s failed", rule.name)
                     reasons.append(_failure(f"rule {rule.name!r}", exc))
-        scores = dict.fromkeys(Category, 0.0)
+        rule_scores = dict.fromkeys(Category, 0.0)
         for reason in reasons:
             if reason.source != "engine":
-                scores[reason.category] = max(scores[reason.category], reason.score)
+                rule_scores[reason.category] = max(
+                    rule_scores[reason.category], reason.score
+                )
+        scores = dict(rule_scores)
+        policy = self.policy
         for head, value in model.items():
             category = _CATEGORY_VALUES.get(head)
             if category is None:
                 continue
             scores[category] = max(scores[category], value)
-            if value >= self.policy.hold[category]:
+            backed = rule_scores[category] > 0.0
+            if value >= (policy.hold if backed else policy.model_hold)[category]:
                 reasons.append(
                     Reason(
                         source=f"classifier:{head}",
@@ -195,7 +202,26 @@ class Engine:
                         detail=f"classifier head {head!r}",
                     )
                 )
-        toxicity = max([model.get("toxicity", 0.0), *(scores[c] for c in HARMFUL)])
+        backed_harmful = [scores[c] for c in HARMFUL if rule_scores[c] > 0.0]
+        head_toxicity = model.get("toxicity", 0.0)
+        toxicity = max([head_toxicity, *backed_harmful])
+        if not backed_harmful and head_toxicity >= policy.model_toxicity_hold:
+            # Held on the toxicity head alone: file it under the harmful head
+            # the model rates highest, so the queue still shows a category.
+            category = max(
+                (c for c in (Category.INSULT, Category.HATE) if c.value in model),
+                key=lambda c: model[c.value],
+                default=Category.INSULT,
+            )
+            reasons.append(
+                Reason(
+                    source="classifier:toxicity",
+                    category=category,
+                    score=round(head_toxicity, 4),
+                    span=None,
+                    detail="classifier head 'toxicity'",
+                )
+            )
         links = (
             submission.link_count
             if submission.link_count is not None
@@ -207,6 +233,7 @@ class Engine:
             reasons,
             link_count=links,
             author_history=submission.author_history,
+            rule_scores=rule_scores,
         )
         if links >= self.policy.links_hold:
             reasons.append(

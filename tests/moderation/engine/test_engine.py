@@ -106,15 +106,21 @@ def test_engine_classifier_heads_combine_with_rules():
             Submission("ce film est nul"),
             Submission("bel article"),
             Submission("connard"),
+            Submission("connard nul"),
         ]
     )
-    assert classifier.calls == [3]  # one batched call
+    assert classifier.calls == [4]  # one batched call
+    # Model-only evidence: held (toxicity head >= 0.83), never rejected, and
+    # the insult head alone (model_hold above 1) adds no reason of its own.
     assert verdicts[0].scores[Category.INSULT] == pytest.approx(0.9)
     assert verdicts[0].toxicity == pytest.approx(0.9)
-    assert verdicts[0].action is Action.REJECT
-    assert any(r.source == "classifier:insult" for r in verdicts[0].reasons)
+    assert verdicts[0].action is Action.HOLD
+    assert [r.source for r in verdicts[0].reasons] == ["classifier:toxicity"]
     assert verdicts[1].action is Action.APPROVE
     assert verdicts[2].scores[Category.INSULT] >= 0.5  # rule evidence kept
+    # A rule corroborates the insult head: the combined score can reject.
+    assert verdicts[3].action is Action.REJECT
+    assert any(r.source == "classifier:insult" for r in verdicts[3].reasons)
     assert all(v.model_version == "test-1" for v in verdicts)
 
 
@@ -161,7 +167,9 @@ def test_engine_author_history_reaches_policy():
     offender = engine.moderate(Submission(text, author_history=history))
     assert offender.action is Action.APPROVE  # toxicity 0.05 < 0.3
     rude = engine.moderate(Submission("c'est nul", author_history=history))
-    assert rude.action is Action.REJECT
+    assert rude.action is Action.HOLD  # model-only evidence never rejects
+    mild = engine.moderate(Submission("bof", author_history=history))
+    assert mild.action is Action.APPROVE
 
 
 def test_engine_empty_batch_and_empty_text(engine):

@@ -72,3 +72,27 @@ def test_policy_validates_thresholds():
         Policy(hold=dict.fromkeys(Category, 0.9), reject=dict.fromkeys(Category, 0.5))
     with pytest.raises(ValueError, match="missing"):
         Policy(hold={Category.HATE: 0.5})
+
+
+def test_policy_model_only_evidence_needs_stricter_bar_and_never_rejects():
+    policy = Policy()
+    no_rules = dict.fromkeys(Category, 0.0)
+    insult = _scores(insult=0.97)
+    assert policy.decide(insult, 0.5, (), rule_scores=no_rules) is Action.APPROVE
+    assert policy.decide(insult, 0.9, (), rule_scores=no_rules) is Action.HOLD
+    assert policy.decide(insult, 0.99, (), rule_scores=no_rules) is Action.HOLD
+    backed = {**no_rules, Category.INSULT: 0.6}
+    assert policy.decide(insult, 0.97, (), rule_scores=backed) is Action.REJECT
+    spam = _scores(spam=0.9)
+    assert policy.decide(spam, 0.0, (), rule_scores=no_rules) is Action.APPROVE
+    assert policy.decide(_scores(spam=0.95), 0.0, (), rule_scores=no_rules) is (
+        Action.HOLD
+    )
+
+
+def test_policy_model_hold_accepts_category_values_and_validates():
+    policy = Policy(model_hold={"insult": 0.9})
+    assert policy.model_hold[Category.INSULT] == 0.9
+    assert policy.model_hold[Category.SPAM] == 0.93  # default kept
+    with pytest.raises(ValueError, match="model_hold"):
+        Policy(model_hold={Category.HATE: 0.0})

@@ -1,16 +1,31 @@
 """A table of original sentences, each with the expected action and category.
 
 All sentences are written for this project. The engine runs with the rules
-alone (``classifier=None``). Categories: T threat/incitement, H hate,
+alone (``classifier=None``) and, in a second variant, with the committed model
+artifact loaded (what production runs). Categories: T threat/incitement, H hate,
 I insult, X sexual, S spam, P personal data, ``None`` = no category at its
 hold threshold.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from manchette.moderation.engine import Action, Category, Engine, Policy, Submission
+import manchette.moderation.engine as engine_package
+from manchette.moderation.engine import (
+    Action,
+    Category,
+    Engine,
+    Policy,
+    Submission,
+    build_engine,
+)
+from manchette.moderation.engine.artifacts import load_artifact
+
+#: The artifacts shipped inside the package (``manchette/moderation/artifacts``).
+SHIPPED_ARTIFACTS = Path(engine_package.__file__).resolve().parents[1] / "artifacts"
 
 A, H_, R = Action.APPROVE, Action.HOLD, Action.REJECT
 T = Category.THREAT_INCITEMENT
@@ -247,3 +262,24 @@ def test_table_sentence(engine, text, action, category):
     for reason in verdict.reasons:
         if reason.span is not None:
             assert 0 <= reason.span.start < reason.span.end <= len(text)
+
+
+@pytest.fixture(scope="module")
+def model_engine() -> Engine:
+    loaded = load_artifact(SHIPPED_ARTIFACTS)
+    return build_engine(
+        classifier=loaded.classifier, model_version=loaded.meta.model_version
+    )
+
+
+@pytest.mark.parametrize(("text", "action", "category"), CASES, ids=range(len(CASES)))
+def test_table_sentence_with_shipped_model(model_engine, text, action, category):
+    verdict = model_engine.moderate(Submission(text))
+    policy = model_engine.policy
+    detail = [(r.source, r.category.value, r.score) for r in verdict.reasons]
+    assert verdict.model_version is not None
+    assert verdict.action is action, detail
+    if category is not None:
+        assert verdict.scores[category] >= policy.hold[category], detail
+    if action is Action.APPROVE:
+        assert not [r for r in verdict.reasons if r.source.startswith("classifier")]
