@@ -270,3 +270,30 @@ def test_comment_node_template_matches_list_markup(comments_article):
         ).strip()
     assert single.startswith(f'<li id="comment-{root.pk}" class="comment depth-1">')
     assert single in html
+
+
+def test_comment_form_skeleton_matches_full_render(comments_article):
+    from manchette.comments.templatetags.comments import _form_context
+
+    CommentFactory(target=comments_article)
+    with override_settings(COMMENTS_PER_PAGE=1):
+        CommentFactory(target=comments_article)
+        html = _html(Client(), comments_article.url + "?cpage=2")
+    csrf = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[0]
+    token = re.findall(r'name="security_token" value="([^"]+)"', html)[0]
+    with translation.override("fr"):
+        context = _form_context(None, comments_article, None)
+        context.update(
+            {"csrf_token": csrf, "security_token": token, "cancel_url": "?cpage=2"}
+        )
+        full = render_to_string("comments/form.html", context).strip()
+    assert 'href="?cpage=2#respond"' in full
+    assert full in html
+
+
+def test_comment_form_tokens_fresh_per_reader(comments_article):
+    url = comments_article.url
+    first, second = _html(Client(), url), _html(Client(), url)
+    pattern = r'name="security_token" value="([^"]+)"'
+    assert re.findall(pattern, first) != re.findall(pattern, second)
+    assert "sentinel" not in first + second
