@@ -12,6 +12,7 @@ import colorsys
 import datetime
 import io
 import secrets
+import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
@@ -77,11 +78,30 @@ class DemoSummary:
         return sum(self.created.values())
 
 
+# System fonts with full Latin-1 coverage, tried before Pillow's bundled font,
+# which lacks accented capitals such as "É".
+_FONT_FILES = ("DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    for name in _FONT_FILES:
+        try:
+            return ImageFont.truetype(name, size=size)
+        except OSError:
+            continue
     try:
         return ImageFont.load_default(size=size)
     except (OSError, ValueError):
         return ImageFont.load_default()
+
+
+def _drawable(text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont) -> str:
+    """Return ``text``, accents folded when the font has no glyph for them."""
+    if isinstance(font, ImageFont.FreeTypeFont) and "DejaVu" in (
+        font.getname()[0] or ""
+    ):
+        return text
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
 def render_demo_image(
@@ -112,8 +132,16 @@ def render_demo_image(
             width=10,
         )
     draw.rectangle([0, height - 170, width, height], fill=(17, 17, 17))
-    draw.text((60, height - 130), band.upper(), fill=(250, 250, 250), font=_font(64))
-    draw.text((60, 70), label, fill=(255, 255, 255), font=_font(88))
+    band_font, label_font = _font(64), _font(88)
+    draw.text(
+        (60, height - 130),
+        _drawable(band.upper(), band_font),
+        fill=(250, 250, 250),
+        font=band_font,
+    )
+    draw.text(
+        (60, 70), _drawable(label, label_font), fill=(255, 255, 255), font=label_font
+    )
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=85)
     return buffer.getvalue()
