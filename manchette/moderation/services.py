@@ -3,9 +3,10 @@
 Every service is keyword-only (except :func:`moderate_comment`, which takes the
 comment it moderates), runs inside ``transaction.atomic()`` and raises
 :class:`ModerationError` subclasses rather than HTTP errors. A comment's status
-is only ever changed here through ``comment_set_status``, right after a new
-:class:`~manchette.moderation.models.ModerationDecision` row is stored, so the
-status always equals the latest decision's.
+is only ever changed here through ``comment_set_status`` (or its documented
+bulk equivalent, :func:`_apply_statuses`, for :func:`moderate_comments`), right
+after a new :class:`~manchette.moderation.models.ModerationDecision` row is
+stored, so the status always equals the latest decision's.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from manchette.comments.abstracts import CommentStatus
 from manchette.comments.services import comment_set_status
+from manchette.comments.signals import comment_status_changed
 from manchette.moderation.adapters import (
     author_hash,
     comment_to_submission,
@@ -442,9 +445,10 @@ def moderate_comments(
     call per comment, and a comment whose own call fails is held with an
     ``engine_failure`` reason, like :func:`moderate_comment`.
 
-    Statuses change through ``comments.services.comment_set_status`` for every
-    comment whose status changes (so ``comment_status_changed`` is sent as
-    usual); the rows whose status stays are only locked, in one query.
+    Statuses change in bulk with the same effect as
+    ``comments.services.comment_set_status`` (rows locked, then one ``UPDATE``
+    per status, then ``comment_status_changed`` sent for each changed comment,
+    see :func:`_apply_statuses`).
 
     ``comments`` must be saved instances of one comment model. Everything
     runs in one transaction: a database error rolls the whole call back.
@@ -629,28 +633,57 @@ def _moderate_round(
         for row in rows:
             row.save()
         stored = rows
+    _apply_statuses(batch, stored)
+    for decision in stored:
+        if decision.action in NOTIFIED_ACTIONS and moderation_settings().NOTIFY_AUTHORS:
+            _schedule_statement(decision)
+    return stored
+
+
+def _apply_statuses(
+    batch: list[AbstractComment], decisions: list[ModerationDecision]
+) -> None:
+    """Set each comment's status to its decision's: ``comment_set_status`` in bulk.
+
+    The documented bulk equivalent of calling
+    ``comments.services.comment_set_status(comment=..., status=...,
+    reason="engine: <reasons>")`` once per comment: the rows are locked with
+    one ``SELECT ... FOR UPDATE``, changed with one ``UPDATE`` per new status,
+    and ``comment_status_changed`` is sent for every comment whose status
+    changed, with the same arguments (``actor=None``). Unchanged comments
+    send nothing, as in the service.
+    """
     model = type(batch[0])
     current = dict(
         model.objects.select_for_update()
         .filter(pk__in=[c.pk for c in batch])
         .values_list("pk", "status")
     )
-    for comment, decision in zip(batch, stored, strict=True):
-        new_status = ACTION_STATUS[decision.action]
-        if current.get(comment.pk) == new_status:
-            comment.status = new_status
-        else:
-            summary = "; ".join(
-                str(r.get("detail") or r.get("source")) for r in decision.reasons[:3]
-            )
-            comment_set_status(
-                comment=comment,
-                status=new_status,
-                reason=f"{DecisionOrigin.ENGINE}: {summary}"[:500],
-            )
-        if decision.action in NOTIFIED_ACTIONS and moderation_settings().NOTIFY_AUTHORS:
-            _schedule_statement(decision)
-    return stored
+    changed: dict[str, list[int]] = collections.defaultdict(list)
+    events: list[tuple[AbstractComment, str, str, str]] = []
+    for comment, decision in zip(batch, decisions, strict=True):
+        new_status = CommentStatus(ACTION_STATUS[decision.action])
+        old_status = str(current.get(comment.pk, comment.status))
+        comment.status = new_status
+        if old_status == new_status:
+            continue
+        changed[new_status].append(comment.pk)
+        summary = "; ".join(
+            str(r.get("detail") or r.get("source")) for r in decision.reasons[:3]
+        )
+        reason = f"{DecisionOrigin.ENGINE}: {summary}"[:500]
+        events.append((comment, old_status, new_status, reason))
+    for status, pks in changed.items():
+        model.objects.filter(pk__in=pks).update(status=status)
+    for comment, old, new, reason in events:
+        comment_status_changed.send(
+            sender=model,
+            comment=comment,
+            old_status=old,
+            new_status=new,
+            actor=None,
+            reason=reason,
+        )
 
 
 def record_engine_failure(

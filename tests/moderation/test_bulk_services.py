@@ -79,13 +79,13 @@ def pending_comments(moderator):
         comment=past, action=DecisionAction.REJECT, moderator=moderator
     )
     plan = [
-        (normal, "habitue@example.org", []),
-        (normal, "autre@example.org", []),
-        (premoderated, "habitue@example.org", []),
-        (normal, "bannie@example.org", []),
-        (closed, "habitue@example.org", []),
-        (normal, "", []),
-        (normal, "verifiee@example.org", ["too_fast"]),
+        (normal, "habitue@example.org", [], 0),
+        (normal, "autre@example.org", [], 3),
+        (premoderated, "habitue@example.org", [], 1),
+        (normal, "bannie@example.org", [], 0),
+        (closed, "habitue@example.org", [], 4),
+        (normal, "", [], 2),
+        (normal, "verifiee@example.org", ["too_fast"], 1),
     ]
     return [
         CommentFactory(
@@ -93,9 +93,9 @@ def pending_comments(moderator):
             author_email=email,
             hold_reasons=reasons,
             status=CommentStatus.PENDING,
-            body=TEXTS[n % len(TEXTS)],
+            body=TEXTS[text],
         )
-        for n, (target, email, reasons) in enumerate(plan)
+        for target, email, reasons, text in plan
     ]
 
 

@@ -22,6 +22,7 @@ threaded, then moderated.
 from __future__ import annotations
 
 import collections
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -31,16 +32,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.images import ImageFile
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image as PILImage
 from taggit.models import Tag
-from wagtail.models import Page, Site
+from wagtail.models import Page, Revision, Site
 from wagtail.rich_text import RichText
 
 from manchette.comments import get_comment_model
@@ -51,10 +54,10 @@ from manchette.comments.services import comment_set_status
 from manchette.comments.signals import comment_submitted
 from manchette.importers.models import ImportKind, ImportRecord
 from manchette.importers.wxr.content import Block, html_to_blocks, html_to_text
+from manchette.importers.wxr.indexing import deferred_indexing
 from manchette.importers.wxr.parse import (
     WxrAuthor,
     WxrComment,
-    WxrError,
     WxrPost,
     WxrSite,
     WxrTerm,
@@ -72,7 +75,7 @@ from manchette.news.models import (
 
 if TYPE_CHECKING:
     import os
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Iterator
 
     from manchette.comments.abstracts import AbstractComment
 
@@ -266,6 +269,16 @@ class _Loader:
         self._ct_cache: dict[type[Any], ContentType] = {}
         self._record_cache: dict[tuple[str, str], ImportRecord | None] = {}
         self._sections: dict[str, Page | None] = {}
+        self._child_slugs: dict[int, set[str]] = {}
+        self._authors: dict[str, Author | None] = {}
+        self._sites: dict[str, Site | None] = {}
+        self._new_comments: list[_NewComment] = []
+        self._queued_comments: set[int] = set()
+        self._bulk_moderate = (
+            _bulk_moderation(self.comment_model)
+            if self.report.moderation_connected
+            else None
+        )
 
     # -- import records -----------------------------------------------------
     def _record(self, kind: str, external_id: object) -> ImportRecord | None:
@@ -357,11 +370,14 @@ class _Loader:
         """Return the author of a ``dc:creator`` login, creating undeclared ones."""
         if not login:
             return None
+        if login in self._authors:
+            return self._authors[login]
         found = self._target(ImportKind.AUTHOR, login)
         if isinstance(found, Author) or (
             self.options.dry_run and self._record(ImportKind.AUTHOR, login)
         ):
-            return found if isinstance(found, Author) else None
+            self._authors[login] = found if isinstance(found, Author) else None
+            return self._authors[login]
         return self.author(
             WxrAuthor(
                 id=0,
@@ -444,18 +460,21 @@ class _Loader:
             candidate = f"{base}-{counter}"
         return candidate
 
-    @staticmethod
-    def _free_slug(parent: Page, slug: str, *, exclude: int | None = None) -> str:
-        siblings = parent.get_children()
-        if exclude is not None:
-            siblings = siblings.exclude(pk=exclude)
-        taken = set(
-            siblings.filter(slug__startswith=slug).values_list("slug", flat=True)
-        )
+    def _free_slug(self, parent: Page, slug: str) -> str:
+        """Return ``slug`` or ``slug-N``, free among ``parent``'s children.
+
+        The children's slugs are read once per parent and kept up to date in
+        memory (every page of the import is created through here).
+        """
+        taken = self._child_slugs.get(parent.pk)
+        if taken is None:
+            taken = set(parent.get_children().values_list("slug", flat=True))
+            self._child_slugs[parent.pk] = taken
         candidate, counter = slug, 1
         while candidate in taken:
             counter += 1
             candidate = f"{slug}-{counter}"
+        taken.add(candidate)
         return candidate
 
     # -- images ----------------------------------------------------------------
@@ -629,21 +648,27 @@ class _Loader:
                 page = model(
                     slug=self._free_slug(
                         parent, self.index.slugs.get(post.id, f"{kind}-{post.id}")
-                    )
+                    ),
+                    # Page.save() would read both from the database.
+                    locale_id=parent.locale_id,
                 )
+                # A new page has a new translation key: it is no site's root.
+                page._is_site_root = False
             self._fill(page, post, status)
             if created:
                 parent.add_child(instance=page)
             else:
                 page.save()
             if isinstance(page, ArticlePage):
-                self._byline(page, post)
+                self._byline(page, post, created=created)
             if (
                 status == "future"
                 and post.date is not None
                 and post.date > timezone.now()
             ):
                 page.save_revision(approved_go_live_at=post.date, log_action=False)
+            else:
+                self._revision(page)
             self._remember(
                 kind, post.id, page, checksum=checksum, note=note, source_url=post.link
             )
@@ -682,18 +707,53 @@ class _Loader:
             page.introduction = html_to_text(post.excerpt)
             page.body = body
 
-    def _byline(self, page: ArticlePage, post: WxrPost) -> None:
+    @staticmethod
+    def _revision(page: Page) -> None:
+        """Store the imported content as the page's latest (and live) revision.
+
+        One revision per imported or updated page, so editors find the import
+        in the page's history and can compare later edits with it; no log
+        entry (an import is not an editor's action) and no validation (the
+        page was validated when saved).
+        """
+        # What page.save_revision(changed=False, clean=False) stores, without
+        # saving the whole page (and its child relations) a second time.
+        revision = Revision.objects.create(
+            content_object=page,
+            base_content_type=page.get_base_content_type(),
+            content=page.serializable_data(),
+            object_str=str(page),
+        )
+        fields: dict[str, Any] = {
+            "latest_revision": revision,
+            "latest_revision_created_at": revision.created_at,
+            "draft_title": page.title,
+        }
+        if page.live:
+            fields["live_revision"] = revision
+        Page.objects.filter(pk=page.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(page, name, value)
+
+    def _byline(self, page: ArticlePage, post: WxrPost, *, created: bool) -> None:
         author = self.author_for_login(post.author_login)
         if author is None:
             return
-        if not ArticlePageAuthor.objects.filter(page=page, author=author).exists():
+        if (
+            created
+            or not ArticlePageAuthor.objects.filter(page=page, author=author).exists()
+        ):
             ArticlePageAuthor.objects.create(page=page, author=author, sort_order=0)
 
     # -- comments -------------------------------------------------------------------
     def comments(self, post: WxrPost, target: Page | None) -> None:
-        """Import a post's comments, parents before children, then moderate."""
+        """Plan a post's comments, parents before children.
+
+        New comments are written by :meth:`flush_comments`, in bulk, at the end
+        of the batch (same transaction).
+        """
         by_id = {comment.id: comment for comment in post.comments}
-        done: dict[int, AbstractComment | None] = {}
+        done: dict[int, _Parent] = {}
         wanted = {str(c.id) for c in post.comments} | {
             str(c.parent) for c in post.comments if c.parent
         }
@@ -709,10 +769,10 @@ class _Loader:
         for key in wanted - found_keys:
             self._record_cache[ImportKind.COMMENT, key] = None
 
-        def visit(comment: WxrComment, trail: frozenset[int]) -> AbstractComment | None:
+        def visit(comment: WxrComment, trail: frozenset[int]) -> _Parent:
             if comment.id in done:
                 return done[comment.id]
-            parent: AbstractComment | None = None
+            parent: _Parent = None
             orphan = False
             if comment.parent:
                 if comment.parent in by_id and comment.parent not in trail:
@@ -735,11 +795,15 @@ class _Loader:
         self,
         comment: WxrComment,
         target: Page | None,
-        parent: AbstractComment | None,
+        parent: _Parent,
         *,
         orphan: bool,
-    ) -> AbstractComment | None:
-        """Store one comment (unless it is a note or a ping) and moderate it."""
+    ) -> _Parent:
+        """Queue one comment (unless it is a note or a ping) for the bulk write.
+
+        Return the stored comment when it was imported before, the queued
+        :class:`_NewComment` when it is new, ``None`` when it is not stored.
+        """
         if comment.type == NOTE_TYPE:
             self.report.notes_skipped += 1
             return None
@@ -750,6 +814,10 @@ class _Loader:
             self.report.add("comments", "unchanged")
             found = self._target(ImportKind.COMMENT, comment.id)
             return found if isinstance(found, self.comment_model) else None
+        if comment.id in self._queued_comments:
+            # The same WordPress id twice in one batch: written once.
+            self.report.add("comments", "unchanged")
+            return None
         if orphan:
             self.report.orphans += 1
         self.report.add("comments", "created")
@@ -758,23 +826,21 @@ class _Loader:
             self._remember(ImportKind.COMMENT, comment.id, None)
             self.report.moderation[str(wanted)] += 1
             return None
-        stored = self._store_comment(comment, target, parent, wanted)
-        self._remember(
-            ImportKind.COMMENT,
-            comment.id,
-            stored,
-            note=f"orphan: parent {comment.parent} not in the export" if orphan else "",
+        queued = self._new_comment(comment, target, parent, wanted)
+        queued.note = (
+            f"orphan: parent {comment.parent} not in the export" if orphan else ""
         )
-        self.report.moderation[str(stored.status)] += 1
-        return stored
+        self._new_comments.append(queued)
+        self._queued_comments.add(comment.id)
+        return queued
 
-    def _store_comment(
+    def _new_comment(
         self,
         comment: WxrComment,
         target: Page,
-        parent: AbstractComment | None,
+        parent: _Parent,
         wanted: CommentStatus,
-    ) -> AbstractComment:
+    ) -> _NewComment:
         model = self.comment_model
         email = clean_name(comment.author_email).lower()
         try:
@@ -791,12 +857,17 @@ class _Loader:
             CommentStatus.APPROVED,
             CommentStatus.PENDING,
         }
-        stored = model(  # type: ignore[misc]  # django-stubs misses the FK "parent"
+        parent_depth = -1
+        if isinstance(parent, _NewComment):
+            parent_depth = parent.instance.depth
+        elif parent is not None:
+            parent_depth = parent.depth
+        instance = model(  # type: ignore[misc]  # django-stubs misses the FK "parent"
             content_type=self._content_type(target),
             object_pk=str(target.pk),
             site=self._site(target),
-            parent=parent,
-            depth=parent.depth + 1 if parent is not None else 0,
+            parent=parent if isinstance(parent, model) else None,
+            depth=parent_depth + 1,
             status=CommentStatus.PENDING if moderate else wanted,
             author_name=(clean_name(comment.author) or "Anonymous")[:80],
             author_email=email,
@@ -807,23 +878,78 @@ class _Loader:
             source=COMMENT_SOURCE,
             external_id=f"{self.source_key}:{comment.id}",
         )
-        stored.thread_id = parent.thread_id if parent is not None else None
-        stored.save()
-        if stored.thread_id is None:
-            stored.thread_id = stored.pk
-            stored.save(update_fields=["thread"])
-        if not moderate:
-            return stored
-        self._moderate(stored, wanted)
-        return stored
+        instance.thread_id = parent.thread_id if isinstance(parent, model) else None
+        return _NewComment(
+            instance=instance,
+            wp_id=comment.id,
+            wanted=wanted,
+            moderate=moderate,
+            parent=parent if isinstance(parent, _NewComment) else None,
+        )
+
+    def flush_comments(self) -> None:
+        """Write the queued comments in bulk, then moderate them.
+
+        Comments are inserted level by level (``bulk_create``; parents before
+        replies, so each reply gets its parent's id and thread), a root becomes
+        its own thread with one ``UPDATE``, and the import records are
+        inserted in bulk. Moderation then runs as for a new comment (see
+        :meth:`_settle`): through ``moderation.services.moderate_comments``
+        when the moderation app is the only ``comment_submitted`` receiver,
+        else by sending the signal comment by comment.
+        """
+        queued, self._new_comments = self._new_comments, []
+        self._queued_comments.clear()
+        if not queued:
+            return
+        model = self.comment_model
+        levels: list[list[_NewComment]] = []
+        level_of: dict[int, int] = {}
+        for item in queued:
+            level = 0 if item.parent is None else level_of[id(item.parent)] + 1
+            level_of[id(item)] = level
+            if level == len(levels):
+                levels.append([])
+            levels[level].append(item)
+        for level_items in levels:
+            for item in level_items:
+                if item.parent is not None:
+                    item.instance.parent = item.parent.instance
+                    item.instance.thread_id = item.parent.instance.thread_id
+            model.objects.bulk_create([item.instance for item in level_items])
+            roots = [i.instance for i in level_items if i.instance.thread_id is None]
+            if roots:
+                model.objects.filter(pk__in=[r.pk for r in roots]).update(
+                    thread=F("pk")
+                )
+                for root in roots:
+                    root.thread_id = root.pk
+        content_type = self._content_type_of(model)
+        ImportRecord.objects.bulk_create(
+            ImportRecord(
+                source=self.source,
+                kind=ImportKind.COMMENT,
+                external_id=str(item.wp_id),
+                content_type=content_type,
+                object_id=str(item.instance.pk),
+                note=item.note[:255],
+            )
+            for item in queued
+        )
+        to_moderate = [item for item in queued if item.moderate]
+        if self._bulk_moderate is not None:
+            for round_items in _author_rounds(to_moderate):
+                self._bulk_moderate([item.instance for item in round_items])
+                for item in round_items:
+                    self._settle(item.instance, item.wanted)
+        else:
+            for item in to_moderate:
+                self._moderate(item.instance, item.wanted)
+        for item in queued:
+            self.report.moderation[str(item.instance.status)] += 1
 
     def _moderate(self, stored: AbstractComment, wanted: CommentStatus) -> None:
-        """Run the comment through the same receivers as a new comment.
-
-        Without a moderation receiver the WordPress status is kept. With one,
-        the stricter of the two wins: moderation may hold or reject an approved
-        comment, but never publishes one WordPress still held.
-        """
+        """Send ``comment_submitted`` for one stored comment, then settle it."""
         with transaction.atomic():
             responses = comment_submitted.send_robust(
                 sender=type(stored), comment=stored, request=None
@@ -840,6 +966,15 @@ class _Loader:
             if failures:
                 transaction.set_rollback(True)
         stored.refresh_from_db()
+        self._settle(stored, wanted)
+
+    def _settle(self, stored: AbstractComment, wanted: CommentStatus) -> None:
+        """Keep the stricter of moderation's and WordPress's status.
+
+        Moderation may hold or reject a comment WordPress approved, but never
+        publishes one WordPress still held. ``stored.status`` is the status
+        moderation left.
+        """
         decided = CommentStatus(stored.status)
         final = max(decided, wanted, key=lambda status: _STRICTNESS[status])
         if wanted == CommentStatus.APPROVED and final != CommentStatus.APPROVED:
@@ -850,14 +985,79 @@ class _Loader:
             comment_set_status(comment=stored, status=final, reason="wordpress import")
 
     def _content_type(self, obj: Any) -> ContentType:
-        model = type(obj)
+        return self._content_type_of(type(obj))
+
+    def _content_type_of(self, model: type[Any]) -> ContentType:
         if model not in self._ct_cache:
             self._ct_cache[model] = ContentType.objects.get_for_model(model)
         return self._ct_cache[model]
 
     def _site(self, page: Page) -> Site | None:
-        site = page.get_site()
-        return site if site is not None and site.pk else None
+        # Siblings share their site: look it up once per parent.
+        key = page.path[: -page.steplen] or page.path
+        if key not in self._sites:
+            site = page.get_site()
+            self._sites[key] = site if site is not None and site.pk else None
+        return self._sites[key]
+
+
+@dataclasses.dataclass(slots=True, eq=False)
+class _NewComment:
+    """A comment of the current batch, waiting for :meth:`_Loader.flush_comments`."""
+
+    instance: AbstractComment
+    wp_id: int
+    wanted: CommentStatus
+    moderate: bool
+    parent: _NewComment | None = None
+    note: str = ""
+
+
+#: What a comment's parent can be while a post is planned.
+type _Parent = AbstractComment | _NewComment | None
+
+
+def _author_rounds(items: list[_NewComment]) -> Iterator[list[_NewComment]]:
+    """Split comments so no author appears twice in a round, order kept.
+
+    Moderating round after round reproduces one-by-one moderation: each
+    decision (and the stricter WordPress status) is stored before the
+    author's next comment is judged on its history. Comments without an
+    email address share no history and all go in the first round.
+    """
+    rounds: list[list[_NewComment]] = []
+    seen: collections.Counter[str] = collections.Counter()
+    for item in items:
+        email = item.instance.author_email
+        level = seen[email] if email else 0
+        if email:
+            seen[email] += 1
+        if level == len(rounds):
+            rounds.append([])
+        rounds[level].append(item)
+    yield from rounds
+
+
+def _bulk_moderation(
+    model: type[Any],
+) -> Callable[[list[AbstractComment]], object] | None:
+    """Return moderation's bulk service if it is the only moderation receiver.
+
+    The importer moderates a batch with
+    ``manchette.moderation.services.moderate_comments`` when the moderation
+    app's ``comment_submitted`` receiver is the only one connected (the
+    default). Any other receiver, or none, keeps the one-by-one signal path,
+    so third-party receivers still see every imported comment.
+    """
+    if not apps.is_installed("manchette.moderation"):
+        return None
+    from manchette.moderation import receivers, services
+
+    # Signal has no public accessor for its receivers; this mirrors has_listeners().
+    sync_receivers, async_receivers = comment_submitted._live_receivers(model)
+    if async_receivers or list(sync_receivers) != [receivers.on_comment_submitted]:
+        return None
+    return services.moderate_comments
 
 
 def _default_home(options: ImportOptions) -> HomePage | None:
@@ -909,6 +1109,7 @@ def import_wxr(
                     loader.term(record)
                 else:
                     loader.post(record)
+            loader.flush_comments()
             if options.dry_run:
                 transaction.set_rollback(True)
         batch.clear()
@@ -917,7 +1118,8 @@ def import_wxr(
         if progress is not None:
             progress("load", done, index.size)
 
-    try:
+    indexing = contextlib.nullcontext() if options.dry_run else deferred_indexing()
+    with indexing:
         for record in iter_wxr(
             path, site_timezone=options.site_timezone, progress=tick
         ):
@@ -929,8 +1131,7 @@ def import_wxr(
         flush()
         with transaction.atomic():
             loader.flush_pages()
+            loader.flush_comments()
             if options.dry_run:
                 transaction.set_rollback(True)
-    except WxrError:  # pragma: no cover - the check pass read the same bytes
-        raise
     return loader.report
