@@ -121,6 +121,39 @@ def generate(path: Path, *, posts: int, comments: int, seed: int = 7) -> None:
         out.write("</channel>\n</rss>\n")
 
 
+class _LoadSampler:
+    """Sample the 1-minute load average every ``every`` seconds in a thread."""
+
+    def __init__(self, every: float = 10.0) -> None:
+        import threading
+
+        self.samples: list[float] = [os.getloadavg()[0]]
+        self._stop = threading.Event()
+        self._every = every
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._every):
+            self.samples.append(os.getloadavg()[0])
+
+    def __enter__(self) -> _LoadSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.samples.append(os.getloadavg()[0])
+
+    def summary(self) -> str:
+        values = self.samples
+        return (
+            f"load average (1 min) min {min(values):.1f} / "
+            f"mean {sum(values) / len(values):.1f} / max {max(values):.1f} "
+            f"over {len(values)} samples"
+        )
+
+
 def _peak_rss_mb() -> float:
     # ru_maxrss is in kilobytes on Linux.
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -187,6 +220,9 @@ def main() -> None:
             is_default_site=True, defaults={"hostname": "localhost", "root_page": home}
         )
         started = time.perf_counter()
+        cpu_started = time.process_time()
+        sampler = _LoadSampler()
+        sampler.__enter__()
         if os.environ.get("BENCH_PROFILE"):
             import cProfile
             import pstats
@@ -197,12 +233,19 @@ def main() -> None:
         else:
             report = import_wxr(export, ImportOptions(home=home))
         elapsed = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
+        sampler.__exit__()
         print(
             f"import: {dict(report.counts['posts'])} posts, "
             f"{dict(report.counts['comments'])} comments, "
             f"moderation {dict(report.moderation)}"
         )
-        print(f"import wall time {elapsed:.1f} s; peak RSS {_peak_rss_mb():.0f} MB")
+        print(
+            f"import wall time {elapsed:.1f} s; CPU time {cpu:.1f} s "
+            f"({100 * cpu / elapsed:.0f}% of one core); "
+            f"peak RSS {_peak_rss_mb():.0f} MB"
+        )
+        print(f"{sampler.summary()}; {os.cpu_count()} CPUs")
 
 
 if __name__ == "__main__":
