@@ -57,3 +57,34 @@ def test_check_artifact_reports_unreadable_meta(tmp_path):
         errors = check_artifact()
 
     assert [e.id for e in errors] == ["moderation.E002"]
+
+
+def test_check_artifact_accepts_the_shipped_artifact_without_loading_it():
+    from manchette.moderation import services
+
+    services.reset_engine()
+
+    assert check_artifact() == []
+    assert services._engine_state is None
+
+
+def test_check_artifact_reports_model_file_that_is_not_an_archive(tmp_path):
+    import sklearn
+
+    _write_meta(tmp_path / "moderation-0.0.1", sklearn_version=sklearn.__version__)
+
+    with override_settings(MODERATION_ARTIFACT_DIR=tmp_path / "moderation-0.0.1"):
+        errors = check_artifact()
+
+    assert [e.id for e in errors] == ["moderation.E002"]
+    assert "skops archive" in errors[0].msg
+
+
+def test_check_engine_is_a_deploy_check_that_builds_the_engine():
+    from django.core.checks import registry
+
+    from manchette.moderation.checks import check_engine
+
+    assert check_engine in registry.registry.get_checks(include_deployment_checks=True)
+    assert check_engine not in registry.registry.get_checks()
+    assert check_engine() == []

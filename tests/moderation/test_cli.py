@@ -232,3 +232,16 @@ def test_cli_export_decisions_is_a_subcommand():
     out, err = _run("export-decisions")
     assert out == ""
     assert "0 labelled decisions exported." in err
+
+
+def test_moderation_command_skips_system_checks():
+    from manchette.moderation.management.commands.moderation import Command
+
+    command = Command()
+
+    assert command.requires_system_checks == []
+    parser = command.create_parser("manage.py", "moderation")
+    options = parser.parse_args(["--skip-checks", "train", "--no-datasets"])
+    assert options.skip_checks is True
+    assert options.subcommand == "train"
+    assert parser.parse_args(["score"]).skip_checks is False

@@ -27,18 +27,15 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zipfile import ZIP_DEFLATED, BadZipFile
+from zipfile import ZIP_DEFLATED, BadZipFile, is_zipfile
 
-import sklearn
-import skops
-import skops.io as sio
-
-from manchette.moderation.engine.classifier import TextClassifier
 from manchette.moderation.engine.errors import ArtifactNotFound, IncompatibleArtifact
 
 if TYPE_CHECKING:
     import os
     from collections.abc import Mapping, Sequence
+
+    from manchette.moderation.engine.classifier import TextClassifier
 
 __all__ = [
     "ArtifactMeta",
@@ -46,6 +43,7 @@ __all__ = [
     "LoadedArtifact",
     "latest_artifact",
     "load_artifact",
+    "locate_artifact",
     "save_artifact",
 ]
 
@@ -194,8 +192,8 @@ def save_artifact(
         version=version,
         created_at=datetime.now(tz=UTC).isoformat(timespec="seconds"),
         manchette_version=manchette_version or _installed_manchette_version(),
-        sklearn_version=sklearn.__version__,
-        skops_version=skops.__version__,
+        sklearn_version=metadata.version("scikit-learn"),
+        skops_version=metadata.version("skops"),
         python_version=platform.python_version(),
         training_data_sha256=training_data_sha256,
         metrics=json.loads(json.dumps(dict(metrics))),
@@ -204,6 +202,8 @@ def save_artifact(
     root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=root))
     try:
+        import skops.io as sio  # heavy; meta checks need none of it
+
         sio.dump(model.to_state(), staging / MODEL_FILE, compression=ZIP_DEFLATED)
         (staging / META_FILE).write_text(
             json.dumps(meta.to_json(), indent=2, ensure_ascii=False) + "\n",
@@ -255,7 +255,7 @@ def _major_minor(version: str) -> tuple[str, ...]:
 
 
 def _check_versions(meta: ArtifactMeta, path: Path) -> None:
-    installed = sklearn.__version__
+    installed = metadata.version("scikit-learn")
     if _major_minor(meta.sklearn_version) != _major_minor(installed):
         msg = (
             f"artifact {path.name} was trained with scikit-learn "
@@ -302,6 +302,55 @@ def latest_artifact(root: str | os.PathLike[str]) -> Path | None:
     return max(found)[2] if found else None
 
 
+def locate_artifact(directory: str | os.PathLike[str]) -> tuple[Path, ArtifactMeta]:
+    """Find an artifact and validate its ``meta.json`` without loading the model.
+
+    Cheap enough for system checks: reads one small JSON file and the first
+    bytes of ``model.skops``.
+
+    Parameters
+    ----------
+    directory : path
+        Either an artifact directory (it holds ``meta.json``) or a root of
+        artifacts, in which case :func:`latest_artifact` picks one.
+
+    Returns
+    -------
+    tuple of (Path, ArtifactMeta)
+        The artifact directory and its metadata.
+
+    Raises
+    ------
+    ArtifactNotFound
+        If there is no artifact there, or its ``model.skops`` is missing.
+    IncompatibleArtifact
+        On another scikit-learn major.minor, a bad ``meta.json`` or a
+        ``model.skops`` that is not a zip archive.
+
+    Warns
+    -----
+    ArtifactVersionWarning
+        On a scikit-learn patch-level mismatch.
+    """
+    path = Path(directory)
+    if not (path / META_FILE).is_file():
+        latest = latest_artifact(path)
+        if latest is None:
+            msg = f"no moderation model artifact in {path}"
+            raise ArtifactNotFound(msg)
+        path = latest
+    meta = read_meta(path)
+    model_path = path / MODEL_FILE
+    if not model_path.is_file():
+        msg = f"no {MODEL_FILE} in {path}"
+        raise ArtifactNotFound(msg)
+    _check_versions(meta, path)
+    if not is_zipfile(model_path):
+        msg = f"{model_path} is not a skops archive"
+        raise IncompatibleArtifact(msg)
+    return path, meta
+
+
 def load_artifact(directory: str | os.PathLike[str]) -> LoadedArtifact:
     """Load an artifact safely.
 
@@ -328,19 +377,15 @@ def load_artifact(directory: str | os.PathLike[str]) -> LoadedArtifact:
     ArtifactVersionWarning
         On a scikit-learn patch-level mismatch.
     """
-    path = Path(directory)
-    if not (path / META_FILE).is_file():
-        latest = latest_artifact(path)
-        if latest is None:
-            msg = f"no moderation model artifact in {path}"
-            raise ArtifactNotFound(msg)
-        path = latest
-    meta = read_meta(path)
+    path, meta = locate_artifact(directory)
     model_path = path / MODEL_FILE
-    if not model_path.is_file():
-        msg = f"no {MODEL_FILE} in {path}"
-        raise ArtifactNotFound(msg)
-    _check_versions(meta, path)
+    # Imported here so that locating an artifact (system checks) stays cheap.
+    import skops.io as sio
+
+    from manchette.moderation.engine.classifier import (
+        TextClassifier,
+    )
+
     try:
         untrusted = sio.get_untrusted_types(file=model_path)
         if untrusted:

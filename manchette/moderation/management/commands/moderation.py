@@ -81,6 +81,13 @@ class Command(BaseCommand):
 
     @override
     def add_arguments(self, parser: CommandParser) -> None:
+        # Django adds --skip-checks only to commands that run checks; accept it
+        # anyway (a no-op here) so scripts that pass it to every command work.
+        parser.add_argument(
+            "--skip-checks",
+            action="store_true",
+            help="Accepted for compatibility; this command runs no system checks.",
+        )
         sub = parser.add_subparsers(dest="subcommand", required=True)
 
         p_train = sub.add_parser(
