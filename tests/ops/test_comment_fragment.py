@@ -297,3 +297,27 @@ def test_comment_form_tokens_fresh_per_reader(comments_article):
     pattern = r'name="security_token" value="([^"]+)"'
     assert re.findall(pattern, first) != re.findall(pattern, second)
     assert "sentinel" not in first + second
+
+
+@pytest.mark.parametrize("multiline", [True, False])
+def test_strip_unsafe_matches_control_categories_for_every_code_point(multiline):
+    import unicodedata
+
+    from manchette.comments.sanitize import BIDI_CONTROLS, strip_unsafe
+
+    def reference(char):
+        if char in BIDI_CONTROLS:
+            return ""
+        if char == "\n" and multiline:
+            return char
+        if char == "\t":
+            return " "
+        if unicodedata.category(char) == "Cc":
+            return " " if char in "\n\r\v\f\x85" else ""
+        if char in "\u2028\u2029":
+            return "\n" if multiline else " "
+        return char
+
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    expected = "".join(reference(c) for c in chars)
+    assert strip_unsafe("".join(chars), multiline=multiline) == expected
