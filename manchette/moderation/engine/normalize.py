@@ -39,6 +39,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from manchette.moderation.engine.lexicons.markers import looks_arabizi
 from manchette.moderation.engine.types import Span
@@ -175,7 +176,9 @@ _SPACED = re.compile(r"(?<![\w'])[^\W_](?:(?: {1,3}|[.\-_*·•/|] ?)[^\W_]){2,}
 _MIN_SPACED_LETTERS = 2
 _SPACED_SEPARATORS = frozenset(" .-_*·•/|")
 _REPEAT = re.compile(r"([^\W\d_])\1{2,}")
-_LEET_TOKEN = re.compile(r"[\w@$]*[^\W\d_][\w@$]*")
+# An "@" starts a word only as a mention ("@karim"), never as a letter: it is
+# read as leetspeak only after a letter, digit or "$" of the same word.
+_LEET_TOKEN = re.compile(r"(?:[\w$]|(?<=[\w$])@)*[^\W\d_][\w@$]*")
 _HAS_LEET = re.compile(r"[0-9@$]")
 _UNIT = re.compile(r"\d+[^\W\d_]{1,3}|[^\W\d_]{1,4}\d{2,}|\d+(?:[.,]\d+)?")
 _TOKEN = re.compile(r"\w+")
@@ -183,9 +186,8 @@ _SENTENCE_END = re.compile(r"[.!?؟]+(?=\s|$)|\n+|;")
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A word of the folded text.
+class Token(NamedTuple):
+    """A word of the folded text (a named tuple: texts have many, built fast).
 
     Attributes
     ----------
@@ -299,7 +301,43 @@ class _Buffer:
         return out
 
 
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table filled on demand with :func:`fold_char`.
+
+    Code points that do not fold to exactly one character (dropped marks,
+    ligatures) are also recorded in :attr:`irregular`, so a text without any
+    of them maps one to one and needs no per-character offset bookkeeping.
+    """
+
+    __slots__ = ("irregular",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.irregular: set[str] = set()
+
+    def __missing__(self, code: int) -> str:
+        folded = fold_char(chr(code))
+        if len(folded) != 1:
+            self.irregular.add(chr(code))
+        if len(self) < _FOLD_TABLE_MAX:
+            self[code] = folded
+        return folded
+
+
+#: Bound on the distinct code points remembered (the table only grows).
+_FOLD_TABLE_MAX = 65536
+_FOLD_TABLE = _FoldTable()
+
+
 def _fold_chars(text: str) -> _Buffer:
+    folded = text.translate(_FOLD_TABLE)
+    if len(folded) == len(text) and _FOLD_TABLE.irregular.isdisjoint(text):
+        # One folded character per original character (the common case).
+        buf = _Buffer()
+        buf.chars = list(folded)
+        buf.starts = list(range(len(text)))
+        buf.ends = list(range(1, len(text) + 1))
+        return buf
     buf = _Buffer()
     for index, char in enumerate(text):
         folded = fold_char(char)
@@ -363,17 +401,23 @@ def _decode_digits(text: str, *, arabizi: bool) -> tuple[str, str]:
 
 def _tokens(text: str, alternate: str) -> tuple[Token, ...]:
     boundaries = [m.start() for m in _SENTENCE_END.finditer(text)]
-    return tuple(
-        Token(
-            text=m.group(),
-            alt=alternate[m.start() : m.end()],
-            start=m.start(),
-            end=m.end(),
-            sentence=bisect.bisect_right(boundaries, m.start()),
-            arabic=_ARABIC_LETTER.search(m.group()) is not None,
+    has_arabic = _ARABIC_LETTER.search(text) is not None
+    same = text == alternate
+    tokens: list[Token] = []
+    for m in _TOKEN.finditer(text):
+        word = m.group()
+        start, end = m.span()
+        tokens.append(
+            Token(
+                word,
+                word if same else alternate[start:end],
+                start,
+                end,
+                bisect.bisect_right(boundaries, start) if boundaries else 0,
+                has_arabic and _ARABIC_LETTER.search(word) is not None,
+            )
         )
-        for m in _TOKEN.finditer(text)
-    )
+    return tuple(tokens)
 
 
 def normalize(text: str, *, arabizi: bool | None = None) -> NormalizedText:

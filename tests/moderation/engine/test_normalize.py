@@ -192,3 +192,19 @@ def test_arabic_skeletons_give_maghrebi_q_variants():
 def test_normalize_joins_spaced_arabizi_but_not_spaced_numbers():
     assert normalize("n 9 t l e k").text == "n9tlek"
     assert normalize("tel 0 6 1 2 3 4").text == "tel 0 6 1 2 3 4"
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("@karim tu as raison", "@karim tu as raison"),
+        ("@@karim salut", "@@karim salut"),
+        ("merci @Sara_B", "merci @sara_b"),
+        ("s@l0pe", "salope"),  # after a letter, "@" is still leetspeak
+    ],
+)
+def test_normalize_leading_at_sign_is_a_mention_not_a_letter(text, folded):
+    result = normalize(text)
+
+    assert result.text == folded
+    assert [t.text for t in result.tokens if "kar" in t.text] in ([], ["karim"])
