@@ -32,6 +32,7 @@ from manchette.comments.models import (
     ReplySubscription,
 )
 from manchette.comments.services import comment_set_status
+from manchette.comments.signals import comments_changed
 from manchette.comments.web import target_url
 
 if TYPE_CHECKING:
@@ -192,6 +193,7 @@ def erase_email(
         Comment.objects.filter(thread_id__in=threads, reply_to_name__in=names).update(
             reply_to_name=anonymous
         )
+        comments_changed.send(sender=Comment, comments=comments)
         CommentEditKey.objects.filter(comment_id__in=ids).delete()
         subscriptions.delete()
         flags.update(note="", user=None)

@@ -31,7 +31,11 @@ from manchette.comments.errors import (
 )
 from manchette.comments.privacy import anonymize_ip
 from manchette.comments.sanitize import clean_name, clean_text, clean_url, count_links
-from manchette.comments.signals import comment_status_changed, comment_submitted
+from manchette.comments.signals import (
+    comment_status_changed,
+    comment_submitted,
+    comments_changed,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -516,6 +520,7 @@ def comment_import(
         if comment.thread_id is None:
             comment.thread_id = comment.pk
             comment.save(update_fields=["thread"])
+        comments_changed.send(sender=model, comments=[comment])
     return SubmitResult(comment=comment, created=True)
 
 

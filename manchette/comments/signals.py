@@ -60,3 +60,15 @@ comment_flagged = Signal()
 #:   ``old_status`` -- the status before the edit (``str``).
 #:   ``request``    -- the ``HttpRequest`` of the edit, or ``None``.
 comment_edited = Signal()
+
+#: Sent after stored comments changed in place without a status change: a
+#: privacy erasure anonymised them (``privacy_requests.erase_email``) or an
+#: import stored them directly with their final status
+#: (``services.comment_import``). Inside the same transaction. Caches of the
+#: pages showing them must be dropped (the ops app listens).
+#:
+#: Arguments:
+#:   ``sender``   -- the comment model class.
+#:   ``comments`` -- the changed comment instances (``list``); each has
+#:                   ``content_type_id`` and ``object_pk``.
+comments_changed = Signal()

@@ -16,7 +16,7 @@ class OpsConfig(AppConfig):
         from wagtail.signals import page_published, page_unpublished
 
         from manchette.comments import get_comment_model
-        from manchette.comments.signals import comment_status_changed
+        from manchette.comments.signals import comment_status_changed, comments_changed
         from manchette.comments.web import set_thread_version_source
         from manchette.ops import caching
 
@@ -26,6 +26,9 @@ class OpsConfig(AppConfig):
         )
         comment_status_changed.connect(
             caching.on_comment_status_changed, dispatch_uid="ops-cache-comment"
+        )
+        comments_changed.connect(
+            caching.on_comments_changed, dispatch_uid="ops-cache-comments-changed"
         )
         post_delete.connect(
             caching.on_comment_deleted,

@@ -182,6 +182,16 @@ def on_comment_status_changed(comment: Any, **kwargs: Any) -> None:
         transaction.on_commit(_purge)
 
 
+def on_comments_changed(comments: list[Any], **kwargs: Any) -> None:
+    """Receive ``comments_changed`` (erasure, import): drop each page's entries."""
+    seen: set[tuple[int, str]] = set()
+    for comment in comments:
+        key = (comment.content_type_id, str(comment.object_pk))
+        if key not in seen:
+            seen.add(key)
+            on_comment_status_changed(comment)
+
+
 def on_comment_deleted(instance: Any, **kwargs: Any) -> None:
     """Receive ``post_delete`` of the comment model: drop the page's entries."""
     on_comment_status_changed(instance)

@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.timezone import now
 
 from manchette.comments.models import Comment, CommentStatus
+from manchette.comments.privacy_requests import erase_email
 from manchette.comments.services import comment_publish, comment_set_status
 from manchette.comments.templatetags.comments import comment_context
 from manchette.comments.tokens import grant_edit_token
@@ -211,6 +212,22 @@ def test_comment_fragment_refreshed_when_comment_deleted(comments_article, commi
     with commit():
         gone.delete()
     assert "Un avis bientôt effacé." not in _html(Client(), url)
+
+
+def test_comment_fragment_refreshed_when_author_erased(comments_article, commit):
+    _comment(
+        target=comments_article,
+        author_name="Samira Benali",
+        author_email="samira@example.org",
+        body="Un avis signé.",
+    )
+    url = comments_article.url
+    assert "Samira Benali" in _html(Client(), url)
+    with commit():
+        erase_email("samira@example.org")
+    html = _html(Client(), url)
+    assert "Samira Benali" not in html
+    assert "Un avis signé." in html
 
 
 def test_comment_fragment_refreshed_when_comments_closed(comments_article, commit):
