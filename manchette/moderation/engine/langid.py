@@ -28,7 +28,7 @@ from manchette.moderation.engine.lexicons.markers import (
     DARIJA_ARABIC_WORDS,
     arabizi_score,
 )
-from manchette.moderation.engine.normalize import fold_char
+from manchette.moderation.engine.normalize import fold_string
 from manchette.moderation.engine.types import LANGUAGES
 
 __all__ = ["LanguageIdentifier", "detect_language"]
@@ -44,7 +44,7 @@ _MIN_CONFIDENCE = 0.4
 
 
 def _fold(text: str) -> str:
-    return "".join(fold_char(c) for c in text)
+    return fold_string(text)
 
 
 class LanguageIdentifier:

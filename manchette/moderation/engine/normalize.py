@@ -51,6 +51,7 @@ __all__ = [
     "arabizi_skeletons",
     "arabizi_to_arabic",
     "fold_char",
+    "fold_string",
     "fold_term",
     "latin_entry_skeletons",
     "normalize",
@@ -327,6 +328,15 @@ class _FoldTable(dict[int, str]):
 #: Bound on the distinct code points remembered (the table only grows).
 _FOLD_TABLE_MAX = 65536
 _FOLD_TABLE = _FoldTable()
+
+
+def fold_string(text: str) -> str:
+    """Fold every character of ``text`` with :func:`fold_char` (no offsets kept).
+
+    Equal to ``"".join(fold_char(c) for c in text)``, done by one
+    ``str.translate`` over a cached table.
+    """
+    return text.translate(_FOLD_TABLE)
 
 
 def _fold_chars(text: str) -> _Buffer:

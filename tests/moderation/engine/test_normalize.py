@@ -208,3 +208,24 @@ def test_normalize_leading_at_sign_is_a_mention_not_a_letter(text, folded):
 
     assert result.text == folded
     assert [t.text for t in result.tokens if "kar" in t.text] in ([], ["karim"])
+
+
+def test_fold_string_equals_fold_char_per_character():
+    from manchette.moderation.engine.normalize import fold_char, fold_string
+
+    text = "Ｃｏｎ\u200bnard ﬁn ÉTÉ مُحَمَّـــد \u00ad\u202eok Ѕаl"
+
+    assert fold_string(text) == "".join(fold_char(c) for c in text)
+    assert fold_string(text) == fold_string(text)  # cached table, same result
+
+
+def test_normalize_offsets_with_ligature_and_dropped_marks():
+    text = "ﬁ\u200bn con"
+
+    result = normalize(text)
+
+    assert result.text == "fin con"
+    con = result.text.index("con")
+    assert result.to_original(Span(con, con + 3)) == Span(4, 7)
+    # "fi" comes from one "ﬁ"; the dropped zero-width space belongs to it.
+    assert result.to_original(Span(0, 2)) == Span(0, 2)
