@@ -159,7 +159,9 @@ def _success(
                 "ok": True,
                 "created": created,
                 "id": comment.pk,
-                "status": str(comment.status),
+                # Any unpublished status reads "pending", as in the API: the
+                # answer must not tell a spammer what moderation decided.
+                "status": "pending" if held else str(comment.status),
                 "held": held,
                 "parent": comment.parent_id,
                 "message": (

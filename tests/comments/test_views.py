@@ -137,6 +137,29 @@ def test_post_comment_receiver_failure_keeps_comment_pending(client, comments_ar
     assert Comment.objects.get().status == CommentStatus.PENDING
 
 
+@pytest.mark.parametrize(
+    "decided", [CommentStatus.SPAM, CommentStatus.REJECTED, CommentStatus.REMOVED]
+)
+def test_post_comment_json_reports_any_unpublished_status_as_pending(
+    client, comments_article, decided
+):
+    # Like the API (docs/api.md): a spammer must not learn from the answer
+    # which texts the moderation engine classed as spam or refused.
+    def decide(sender, comment, **kwargs):
+        type(comment).objects.filter(pk=comment.pk).update(status=decided)
+
+    comment_submitted.connect(decide)
+    try:
+        response = post(client, form_data(comments_article), **JSON)
+    finally:
+        comment_submitted.disconnect(decide)
+    assert Comment.objects.get().status == decided
+    data = response.json()
+    assert data["status"] == "pending"
+    assert data["held"] is True
+    assert decided not in response.content.decode()
+
+
 def test_post_comment_consent_sets_author_cookie_and_prefills(client, comments_article):
     response = post(client, form_data(comments_article, remember="on"))
     cookie = response.cookies["comment_author"]
