@@ -263,8 +263,14 @@ def _comment_text(comment: TextEntry) -> tuple[str, PlainText | None]:
     text = comment.text or ""
     if not text.strip():
         raise analyzer_error("COMMENT_EMPTY", "The comment text is empty.")
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError:  # a lone surrogate sent as a "\ud800" JSON escape
+        raise analyzer_error(
+            "INVALID_REQUEST", "The comment text is not valid Unicode."
+        ) from None
     limit = perspective_settings().MAX_TEXT_BYTES
-    if len(text.encode("utf-8")) > limit:
+    if size > limit:
         raise analyzer_error(
             "COMMENT_TOO_LONG",
             f"The comment text is longer than {limit} bytes (UTF-8).",

@@ -330,6 +330,29 @@ def test_analyze_invalid_comment_names_its_error_type(
     assert error["details"][0]["errorType"] == error_type
 
 
+@pytest.mark.parametrize(
+    ("path", "rest"),
+    [
+        (ANALYZE, '"requestedAttributes": {"TOXICITY": {}}'),
+        (SUGGEST, '"attributeScores": {"TOXICITY": {"summaryScore": {"value": 1}}}'),
+    ],
+)
+@pytest.mark.parametrize("kind", ["PLAIN_TEXT", "HTML"])
+def test_lone_surrogate_in_text_is_a_400_not_a_500(
+    client, perspective_key, path, rest, kind
+):
+    # Valid JSON ("\ud800" escape) that no UTF-8 text can hold.
+    body = f'{{"comment": {{"text": "Bonjour \\ud800", "type": "{kind}"}}, {rest}}}'
+
+    error = _error(
+        _post(client, path, body, key=perspective_key.raw_key),
+        400,
+        "INVALID_ARGUMENT",
+    )
+
+    assert error["details"][0]["errorType"] == "INVALID_REQUEST"
+
+
 @pytest.mark.parametrize("attributes", [None, {}])
 def test_analyze_without_attributes_is_refused(client, perspective_key, attributes):
     body = {"comment": {"text": "Bonjour"}}
