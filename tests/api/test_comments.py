@@ -409,3 +409,30 @@ def test_comments_page_lookup_resolves_public_urls(client, comments_article):
     missing = client.get(lookup, {"url": "/nulle-part/"})
     assert by_path.json() == by_full.json() == {"page_id": comments_article.pk}
     assert missing.status_code == 404
+
+
+@pytest.mark.parametrize("field", ["body", "author_name", "author_email", "author_url"])
+def test_comments_create_lone_surrogate_is_422_not_500(client, comments_article, field):
+    # "\ud800" is a valid JSON escape but no UTF-8 text: it used to reach the
+    # service and fail there (HTTP 500).
+    value = "Une remarque \ud800 posée"
+    response = post_json(
+        client,
+        create_url(comments_article),
+        payload(comments_article, **{field: value}),
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"][-1] == field
+    assert not Comment.objects.exists()
+
+
+def test_comments_flag_note_with_lone_surrogate_is_422(client, comments_article):
+    comment = CommentFactory(target=comments_article)
+    response = post_json(
+        client,
+        reverse("api:comments_flag", kwargs={"comment_id": comment.pk}),
+        {"reason": "spam", "note": "voir \udfff ici"},
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"][-1] == "note"
+    assert not CommentFlag.objects.exists()

@@ -6,6 +6,7 @@ from datetime import datetime  # noqa: TC003 - pydantic resolves it at runtime
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import field_validator
 
 from manchette.comments.models import FlagReason  # noqa: TC001 - used by pydantic
 
@@ -60,7 +61,24 @@ class FormTokenOut(Schema):
     max_age_seconds: int = Field(description="Later than this, it is refused.")
 
 
-class CommentIn(Schema):
+class _UnicodeIn(Schema):
+    r"""Input whose text fields must be valid Unicode.
+
+    JSON can carry a lone surrogate (``"\ud800"``) that no UTF-8 text can
+    hold; refused here (422 with the field) instead of failing deeper (500).
+    """
+
+    @field_validator("*")
+    @classmethod
+    def _no_lone_surrogate(cls, value: object) -> object:
+        if isinstance(value, str) and any(
+            "\ud800" <= char <= "\udfff" for char in value
+        ):
+            raise ValueError("Text is not valid Unicode (lone surrogate).")
+        return value
+
+
+class CommentIn(_UnicodeIn):
     """A new comment or reply.
 
     ``homepage`` is the honeypot: people leave it empty. ``token`` comes from
@@ -96,7 +114,7 @@ class CommentCreatedOut(Schema):
     comment: CommentOut | None
 
 
-class FlagIn(Schema):
+class FlagIn(_UnicodeIn):
     """A reader's report on a comment; ``note`` is seen only by moderators."""
 
     reason: FlagReason
