@@ -121,7 +121,8 @@ def test_import_wxr_indexes_pages_once_at_the_end(home):
     article = ArticlePage.objects.get(slug="le-marche-couvert-rouvre")
     entries = _index_entries(article)
     assert len(entries) == 1
-    assert article.title in entries[0].title
+    # A plain string on SQLite, a tsvector on PostgreSQL: both hold the words.
+    assert "couvert" in str(entries[0].title)
     # The hero image and body image are in the reference index.
     image_references = ReferenceIndex.get_references_for_object(article).filter(
         to_content_type__model="newsimage"
@@ -158,4 +159,7 @@ def test_deferred_indexing_collects_index_tasks_and_runs_them_once(home):
         assert _index_entries(article) == []
 
     assert len(queue) == 0
-    assert [entry.title for entry in _index_entries(article)] == ["Le tramway du port"]
+    entries = _index_entries(article)
+    assert len(entries) == 1
+    # Indexed once, after the second save ("port" is only in the new title).
+    assert "port" in str(entries[0].title)
