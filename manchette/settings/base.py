@@ -96,6 +96,12 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", default=0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # BEGIN IMMEDIATE: a transaction that reads then writes waits for the write
+    # lock (up to the timeout) instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     INSTALLED_APPS.append("django.contrib.postgres")  # Wagtail search (postgres.E005)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
