@@ -109,7 +109,10 @@ def clean_url(value: str) -> str:
         return ""
     if "://" not in url and ":" not in url.split("/", 1)[0]:
         url = "https://" + url
-    scheme = urlsplit(url).scheme.lower()
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:  # e.g. an unbalanced "[" read as an IPv6 host
+        scheme = ""
     if scheme not in ALLOWED_SCHEMES or not _URL_FORBIDDEN.isdisjoint(url):
         raise ValidationError(
             _("Enter a web address starting with http:// or https://."),
