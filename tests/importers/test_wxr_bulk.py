@@ -163,3 +163,23 @@ def test_deferred_indexing_collects_index_tasks_and_runs_them_once(home):
     assert len(entries) == 1
     # Indexed once, after the second save ("port" is only in the new title).
     assert "port" in str(entries[0].title)
+
+
+def test_import_wxr_crash_still_indexes_committed_batches(home, monkeypatch):
+    from manchette.importers.wxr import load
+
+    calls = {"n": 0}
+    original = load._Loader.comments
+
+    def crash_on_second_post(self, post, target):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("power cut")
+        return original(self, post, target)
+
+    monkeypatch.setattr(load._Loader, "comments", crash_on_second_post)
+    with pytest.raises(RuntimeError, match="power cut"):
+        import_wxr(GAZETTE, ImportOptions(batch_size=1))
+
+    committed = ArticlePage.objects.get()
+    assert "couvert" in str(_index_entries(committed)[0].title)

@@ -182,7 +182,18 @@ def deferred_indexing() -> Iterator[IndexQueue]:
         swapped.append((handlers, real))
     try:
         yield queue
-    finally:
-        for handlers, real in swapped:
-            handlers[DEFAULT_TASK_BACKEND_ALIAS] = real
-        queue.run()
+    except BaseException:
+        _restore(swapped)
+        # Index what earlier batches committed, without hiding the error.
+        try:
+            queue.run()
+        except Exception:
+            logger.exception("Deferred indexing failed after an import error")
+        raise
+    _restore(swapped)
+    queue.run()
+
+
+def _restore(swapped: list[tuple[Any, Any]]) -> None:
+    for handlers, real in swapped:
+        handlers[DEFAULT_TASK_BACKEND_ALIAS] = real
