@@ -183,3 +183,23 @@ def test_import_wxr_crash_still_indexes_committed_batches(home, monkeypatch):
 
     committed = ArticlePage.objects.get()
     assert "couvert" in str(_index_entries(committed)[0].title)
+
+
+def test_import_wxr_announces_comments_stored_with_their_status(home):
+    from manchette.comments.signals import comments_changed
+
+    received = []
+
+    def record(sender, comments, **kwargs):
+        received.extend(comments)
+
+    comments_changed.connect(record, dispatch_uid="test-import-changed")
+    try:
+        import_wxr(GAZETTE)
+    finally:
+        comments_changed.disconnect(dispatch_uid="test-import-changed")
+
+    # Spam and trashed comments skip moderation: stored as they are.
+    statuses = sorted(c.status for c in received)
+    assert statuses == ["removed", "removed", "spam"]
+    assert all(c.pk is not None for c in received)

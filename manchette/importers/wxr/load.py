@@ -51,7 +51,7 @@ from manchette.comments.abstracts import CommentStatus
 from manchette.comments.privacy import anonymize_ip
 from manchette.comments.sanitize import clean_name, clean_text, clean_url
 from manchette.comments.services import comment_set_status
-from manchette.comments.signals import comment_submitted
+from manchette.comments.signals import comment_submitted, comments_changed
 from manchette.importers.models import ImportKind, ImportRecord
 from manchette.importers.wxr.content import Block, html_to_blocks, html_to_text
 from manchette.importers.wxr.indexing import deferred_indexing
@@ -936,6 +936,12 @@ class _Loader:
             )
             for item in queued
         )
+        stored_as_is = [item.instance for item in queued if not item.moderate]
+        if stored_as_is:
+            # Stored with their final status, no status change to announce:
+            # the cached pages showing them must still be dropped (the
+            # comments app documents this signal for imports).
+            comments_changed.send(sender=model, comments=stored_as_is)
         to_moderate = [item for item in queued if item.moderate]
         if self._bulk_moderate is not None:
             for round_items in _author_rounds(to_moderate):
