@@ -267,8 +267,16 @@ def _resolve_parent(
     return anchor, reply_to_name
 
 
-def _send_submitted(comment: AbstractComment, request: HttpRequest | None) -> None:
-    """Send ``comment_submitted``; undo every receiver write if one raised."""
+def comment_send_submitted(
+    *, comment: AbstractComment, request: HttpRequest | None = None
+) -> None:
+    """Send ``comment_submitted`` for a stored comment; undo receiver writes on error.
+
+    Receivers run with ``send_robust`` inside one savepoint: if any raised, the
+    error is logged and every receiver write is rolled back, so the comment
+    keeps the status it was stored with. Used by ``comment_submit`` and by
+    importers that store comments themselves.
+    """
     with transaction.atomic():
         responses = comment_submitted.send_robust(
             sender=type(comment), comment=comment, request=request
@@ -407,7 +415,7 @@ def comment_submit(
             if existing is None:
                 raise
             return SubmitResult(comment=existing, created=False)
-        _send_submitted(comment, request)
+        comment_send_submitted(comment=comment, request=request)
         comment.refresh_from_db()
         if comment.hold_reasons and comment.status == CommentStatus.APPROVED:
             comment_set_status(

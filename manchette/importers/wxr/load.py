@@ -50,7 +50,7 @@ from manchette.comments import get_comment_model
 from manchette.comments.abstracts import CommentStatus
 from manchette.comments.privacy import anonymize_ip
 from manchette.comments.sanitize import clean_name, clean_text, clean_url
-from manchette.comments.services import comment_set_status
+from manchette.comments.services import comment_send_submitted, comment_set_status
 from manchette.comments.signals import comment_submitted, comments_changed
 from manchette.importers.models import ImportKind, ImportRecord
 from manchette.importers.wxr.content import Block, html_to_blocks, html_to_text
@@ -956,21 +956,7 @@ class _Loader:
 
     def _moderate(self, stored: AbstractComment, wanted: CommentStatus) -> None:
         """Send ``comment_submitted`` for one stored comment, then settle it."""
-        with transaction.atomic():
-            responses = comment_submitted.send_robust(
-                sender=type(stored), comment=stored, request=None
-            )
-            failures = [
-                error for _, error in responses if isinstance(error, BaseException)
-            ]
-            for error in failures:
-                logger.error(
-                    "moderation receiver failed for comment %s",
-                    stored.pk,
-                    exc_info=error,
-                )
-            if failures:
-                transaction.set_rollback(True)
+        comment_send_submitted(comment=stored)
         stored.refresh_from_db()
         self._settle(stored, wanted)
 
