@@ -34,6 +34,7 @@ from manchette.comments.errors import (
     CommentsClosedError,
     TargetUnavailableError,
 )
+from manchette.comments.flood import claim_flood_slots
 from manchette.comments.forms import make_security_token, target_from_token
 from manchette.comments.notifications import subscription_request_for
 from manchette.comments.sanitize import strip_unsafe
@@ -116,20 +117,6 @@ def _flood_keys(request: HttpRequest, form: CommentForm) -> list[str]:
         digest = hashlib.sha256(email.encode()).hexdigest()
         keys.append(f"comments:flood:email:{digest}")
     return keys
-
-
-def _claim_flood_slot(keys: list[str]) -> bool:
-    """Atomically claim every flood key; release the ones taken on failure."""
-    seconds = comments_settings().FLOOD_SECONDS
-    if seconds <= 0:
-        return True
-    taken: list[str] = []
-    for key in keys:
-        if not cache.add(key, 1, timeout=seconds):
-            cache.delete_many(taken)
-            return False
-        taken.append(key)
-    return True
 
 
 def _success(
@@ -234,7 +221,7 @@ def post_comment(request: HttpRequest) -> HttpResponse:
         )
     data = form.cleaned_data
     keys = _flood_keys(request, form)
-    if not _claim_flood_slot(keys):
+    if not claim_flood_slots(keys):
         earlier = comment_by_key(target, idempotency_key=form.idempotency_key)
         if earlier is not None and earlier.pk in own_comment_ids(request):
             return _success(

@@ -52,6 +52,7 @@ from manchette.comments.flags import (
     flag_rate_check,
     flagger_key,
 )
+from manchette.comments.flood import claim_flood_slots
 from manchette.comments.forms import (
     make_security_token,
     read_security_token,
@@ -152,19 +153,6 @@ def _flatten(request: HttpRequest, nodes: list[CommentNode]) -> list[CommentOut]
 
 def _hash(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
-
-
-def _claim_flood_slots(keys: list[str]) -> bool:
-    seconds = comments_settings().FLOOD_SECONDS
-    if seconds <= 0:
-        return True
-    taken: list[str] = []
-    for key in keys:
-        if not cache.add(key, 1, timeout=seconds):
-            cache.delete_many(taken)
-            return False
-        taken.append(key)
-    return True
 
 
 def _check_form_token(page: Any, token: str) -> list[str]:
@@ -357,7 +345,7 @@ def create_comment(
         f"comments:flood:api-ip:{_hash(ip or '')}",
         f"comments:flood:email:{_hash(payload.author_email.strip().lower())}",
     ]
-    if repeat is None and not _claim_flood_slots(flood_keys):
+    if repeat is None and not claim_flood_slots(flood_keys):
         seconds = comments_settings().FLOOD_SECONDS
         raise ApiProblemError(
             429,
