@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": AllEditionsSitemap}}),
     path("news-sitemap.xml", news_sitemap, name="news_sitemap"),
     path("", include("manchette.health")),  # /healthz (ops)
+    path("", include("manchette.robots")),  # /robots.txt
     path("api/", include("manchette.api.urls")),  # JSON API (django-ninja)
     path("moderation/", include("manchette.moderation.urls")),  # appeals (DSA)
     path("", include("manchette.perspective.urls")),  # /v1alpha1/ (Perspective API)
