@@ -49,7 +49,7 @@ __all__ = ["ENGINE_VERSION", "HARMFUL", "Engine"]
 
 #: Version of the rules, lexicons and policy defaults. Bump on any change that
 #: can change a verdict.
-ENGINE_VERSION = "1.2.0"
+ENGINE_VERSION = "1.3.0"
 
 #: Categories that make up ``toxicity``.
 HARMFUL: frozenset[Category] = frozenset(

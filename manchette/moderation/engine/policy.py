@@ -44,11 +44,16 @@ DEFAULT_HOLD: Mapping[Category, float] = MappingProxyType(
     }
 )
 
-#: Scores at or above which a comment is rejected without review.
+#: Rule scores at or above which a comment is rejected without review.
 #:
-#: - hate, insult, sexual, spam 0.85: only strong evidence (an addressed insult,
-#:   a slur used as such, explicit content, a scam with a link) is rejected
-#:   automatically; everything weaker goes to the review band.
+#: - hate, insult, sexual, spam 0.85: only strong rule evidence (an insult
+#:   addressed to the person spoken to, a slur used as such, explicit content,
+#:   a scam with a link) is rejected automatically; everything weaker goes to
+#:   the review band. An insult *about* a third party (a journalist, a
+#:   minister) scores 0.65-0.8 and is held: telling an insult from a sharp
+#:   judgement of a public figure is a moderator's call. Since engine 1.3.0
+#:   only the rule's own score counts here (see :meth:`Policy.decide`): a
+#:   classifier head can hold a comment, never reject it.
 #: - threat/incitement and personal data: above 1.0, i.e. never, because they
 #:   are in :attr:`Policy.always_hold` (a human decides, possibly escalates).
 DEFAULT_REJECT: Mapping[Category, float] = MappingProxyType(
@@ -131,7 +136,9 @@ class Policy:
         classifier whose toxicity head fires without a specific category).
     toxicity_reject : float
         Overall toxicity at or above which the comment is rejected (default
-        0.95: the classifier alone rejects only when it is nearly certain).
+        0.95). Used only when :meth:`decide` gets no ``rule_scores`` (every
+        score then counts as rule evidence); the engine always passes them,
+        so in the engine only a rule score reaching :attr:`reject` rejects.
     repeat_offender_rejections : int
         Authors with at least this many rejected comments, and more rejected
         than approved, get no benefit of the doubt: a comment with toxicity at
@@ -219,15 +226,18 @@ class Policy:
             The rules' score per category (0 or missing: no rule reason of
             that category). When given, a category with no rule reason is
             model-only evidence: it is held at :attr:`model_hold` instead of
-            :attr:`hold` and is never rejected, and toxicity without any
-            harmful rule reason is held at :attr:`model_toxicity_hold` and
-            never rejected. ``None`` treats every score as corroborated.
+            :attr:`hold`, toxicity without any harmful rule reason is held at
+            :attr:`model_toxicity_hold`, and **only a rule score** at or
+            above :attr:`reject` rejects (a classifier head, even backed by a
+            weaker rule, can hold but never reject). ``None`` treats every
+            score as rule evidence (and ``toxicity_reject`` applies).
 
         Returns
         -------
         Action
             REJECT when a category outside ``always_hold`` reaches its reject
-            threshold (or toxicity reaches ``toxicity_reject``) and no
+            threshold with a rule score (without ``rule_scores``: with its
+            score, or toxicity reaches ``toxicity_reject``) and no
             ``always_hold`` category reaches its hold threshold; HOLD when
             any hold threshold, the link limit or the repeat-offender rule is
             reached; APPROVE otherwise.
@@ -250,9 +260,22 @@ class Policy:
 
         if any(score(c) >= hold[c] for c in self.always_hold):
             return Action.HOLD
-        if (harmful_rule and toxicity >= self.toxicity_reject) or any(
-            score(c) >= self.reject[c] for c in backed if c not in self.always_hold
-        ):
+        if rule_scores is None:
+            rejected = toxicity >= self.toxicity_reject or any(
+                score(c) >= self.reject[c]
+                for c in Category
+                if c not in self.always_hold
+            )
+        else:
+            # Only a rule's own evidence (a span the author can be shown)
+            # rejects; the classifier can send a comment to review, never
+            # turn a review into a rejection.
+            rejected = any(
+                rule_scores.get(c, 0.0) >= self.reject[c]
+                for c in Category
+                if c not in self.always_hold
+            )
+        if rejected:
             return Action.REJECT
         if (
             any(score(c) >= hold[c] for c in Category)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING, ClassVar
 
 from manchette.moderation.engine.lexicons import hate, insult, sexual, spam, threat
@@ -1132,6 +1133,38 @@ _PROMOTION = Lexicon(spam.PROMOTION)
 _CONTACT = Lexicon(spam.CONTACT)
 _SPACE_DIGITS = re.compile(r"(?:\+|00)?\d(?:[\s.-]?\d){7,14}")
 _REPEAT_CHAR = re.compile(r"(\S)\1{9,}")
+_THIRD_PARTY_REACH = 3
+
+
+def _contact_aimed_elsewhere(text: NormalizedText, hit: Hit) -> bool:
+    """Whether an invitation to get in touch is aimed at a third person.
+
+    True when one of the (at most three) tokens after the contact word is a
+    third-person object or demonstrative ("appelez-le", "call him", "اتصلوا
+    به", "appelez ce traître"), see :data:`lexicons.spam.THIRD_PARTY_OBJECTS`,
+    unless a number word follows it ("call this number", "appelez la
+    hotline": :data:`lexicons.spam.NUMBER_WORDS`).
+    """
+    tokens = text.tokens
+    stop = min(len(tokens), hit.last + 1 + _THIRD_PARTY_REACH)
+    for i in range(hit.last + 1, stop):
+        if tokens[i].text in spam.THIRD_PARTY_OBJECTS:
+            # "call this number", "appelez la hotline": an advert's own line.
+            after = tokens[i + 1].text if i + 1 < len(tokens) else ""
+            return after not in spam.NUMBER_WORDS
+    return False
+
+
+def _names_third_party_number(text: NormalizedText) -> bool:
+    """Whether the text says a number or address is someone else's ("son numéro").
+
+    See :data:`lexicons.spam.THIRD_PARTY_NUMBER` (single tokens and pairs).
+    """
+    words = [token.text for token in text.tokens]
+    cues = spam.THIRD_PARTY_NUMBER
+    return any(word in cues for word in words) or any(
+        f"{a} {b}" in cues for a, b in pairwise(words)
+    )
 
 
 def count_links(text: str) -> int:
@@ -1183,6 +1216,8 @@ class SpamRule:
                 )
             )
         for hit in _CONTACT.find(text):
+            if _contact_aimed_elsewhere(text, hit):
+                continue  # someone else's number: personal data, not an advert
             tail_start = text.to_original(
                 Span(text.tokens[hit.last].end, text.tokens[hit.last].end)
             )
@@ -1339,8 +1374,10 @@ class PersonalDataRule:
 
     Matches run on the original text. Checksums (IBAN mod 97, RIB key, NIR
     key) keep prices, dates and order numbers out. Scores: IBAN/NIR 0.95,
-    phone 0.9, RIB 0.9 (0.7 with an account word but a bad key), e-mail 0.8,
-    address 0.7, Moroccan CIN 0.85 next to an ID word, else 0.3.
+    phone 0.9 (0.95 when the text says the number is someone else's: "son
+    numéro", "appelez-le au", "call him at", "رقمه"; the spam rule then stays
+    silent about it), RIB 0.9 (0.7 with an account word but a bad key), e-mail
+    0.8, address 0.7, Moroccan CIN 0.85 next to an ID word, else 0.3.
     """
 
     name: str = "personal_data"
@@ -1383,10 +1420,16 @@ class PersonalDataRule:
                 yield emit(
                     0.7, match.start(), match.end(), "24-digit bank account number"
                 )
+        # A number the text says is someone else's ("son numéro", "appelez-le
+        # au ...") is doxxing: scored above the spam rule's contact signal.
+        aimed = _names_third_party_number(text) or any(
+            _contact_aimed_elsewhere(text, hit) for hit in _CONTACT.find(text)
+        )
+        phone_score, whose = (0.95, ", posted about someone") if aimed else (0.9, "")
         for detail, pattern in _PHONES:
             for match in pattern.finditer(original):
                 if free(match.start(), match.end()):
-                    yield emit(0.9, match.start(), match.end(), detail)
+                    yield emit(phone_score, match.start(), match.end(), detail + whose)
         for match in _EMAIL.finditer(original):
             yield emit(0.8, match.start(), match.end(), "e-mail address")
         for match in _STREET_ADDRESS.finditer(original):

@@ -81,8 +81,15 @@ def test_policy_model_only_evidence_needs_stricter_bar_and_never_rejects():
     assert policy.decide(insult, 0.5, (), rule_scores=no_rules) is Action.APPROVE
     assert policy.decide(insult, 0.9, (), rule_scores=no_rules) is Action.HOLD
     assert policy.decide(insult, 0.99, (), rule_scores=no_rules) is Action.HOLD
+    # A rule backs the head: held at the ordinary bar, but only the rule's
+    # own score can reach the reject threshold.
     backed = {**no_rules, Category.INSULT: 0.6}
-    assert policy.decide(insult, 0.97, (), rule_scores=backed) is Action.REJECT
+    assert policy.decide(insult, 0.97, (), rule_scores=backed) is Action.HOLD
+    assert policy.decide(_scores(insult=0.6), 0.6, (), rule_scores=backed) is (
+        Action.HOLD
+    )
+    addressed = {**no_rules, Category.INSULT: 0.9}
+    assert policy.decide(insult, 0.97, (), rule_scores=addressed) is Action.REJECT
     spam = _scores(spam=0.9)
     assert policy.decide(spam, 0.0, (), rule_scores=no_rules) is Action.APPROVE
     assert policy.decide(_scores(spam=0.95), 0.0, (), rule_scores=no_rules) is (

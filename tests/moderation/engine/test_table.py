@@ -105,6 +105,13 @@ CASES: list[tuple[str, Action, Category | None]] = [
     ("numéro de sécu 1 85 05 78 006 084 91", H_, P),
     ("sa CIN c'est BE123456", H_, P),
     ("ساكن ف زنقة 14 حي السلام", H_, P),
+    # Doxxing: a number posted about someone, with an invitation to call them.
+    ("Appelez ce traître au 0612345678 et dites-lui ce que vous pensez", H_, P),
+    ("son numéro perso c'est le 06 12 34 56 78, appelez-le tous ce soir", H_, P),
+    ("call him at +33 6 12 34 56 78 and tell him what you think", H_, P),
+    ("اتصلوا به على 0661234567 هذا الخائن", H_, P),
+    ("nemrto 0661234567, 3ayto lih kamlin", H_, P),
+    ("Contactez-moi sur WhatsApp au 06 12 34 56 78 pour un crédit rapide", H_, S),
     # --- Evasion.
     ("il f\u200baut t\u200bu\u200ber ces tra\u200bîtres", H_, T),
     ("il faut tuеr ces trаîtres", H_, T),  # Cyrillic е and а
@@ -262,6 +269,28 @@ def test_table_sentence(engine, text, action, category):
     for reason in verdict.reasons:
         if reason.span is not None:
             assert 0 <= reason.span.start < reason.span.end <= len(text)
+
+
+#: Phone numbers with an invitation to call: whose number it is decides the
+#: category the queue files the comment under (the first, strongest reason).
+PHONE_CASES: list[tuple[str, Category]] = [
+    ("Appelez ce traître au 0612345678 et dites-lui ce que vous pensez", P),
+    ("son numéro perso c'est le 06 12 34 56 78, appelez-le tous ce soir", P),
+    ("call him at +33 6 12 34 56 78 and tell him what you think", P),
+    ("اتصلوا به على 0661234567 هذا الخائن", P),
+    ("nemrto 0661234567, 3ayto lih kamlin", P),
+    ("Contactez-moi sur WhatsApp au 06 12 34 56 78 pour un crédit rapide", S),
+    ("Call this number 0612345678 for cheap loans", S),
+]
+
+
+@pytest.mark.parametrize(("text", "category"), PHONE_CASES)
+def test_phone_number_filed_under_whose_number_it_is(engine, text, category):
+    verdict = engine.moderate(Submission(text))
+    assert verdict.action is Action.HOLD
+    assert verdict.reasons[0].category is category, verdict.reasons
+    if category is P:
+        assert all(r.category is not S for r in verdict.reasons), verdict.reasons
 
 
 @pytest.fixture(scope="module")

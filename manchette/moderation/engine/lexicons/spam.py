@@ -5,7 +5,14 @@ Entries follow :mod:`lexicons.matcher` syntax.
 
 from __future__ import annotations
 
-__all__ = ["CONTACT", "PROMOTION", "SHORTENERS"]
+__all__ = [
+    "CONTACT",
+    "NUMBER_WORDS",
+    "PROMOTION",
+    "SHORTENERS",
+    "THIRD_PARTY_NUMBER",
+    "THIRD_PARTY_OBJECTS",
+]
 
 #: URL shortener domains.
 SHORTENERS: tuple[str, ...] = (
@@ -176,4 +183,137 @@ CONTACT: tuple[str, ...] = (
     "راسلني",
     "inbox",
     "dm",
+)
+
+#: Words that aim an invitation to get in touch at someone else, right after
+#: the contact word: "appelez-**le**", "appelez **ce** traître", "call **him**",
+#: "اتصلوا **به**", "3ayto **lih**". A phone number after them is that
+#: person's, posted about them (doxxing), not the author's own advert, which
+#: says "me"/"us" ("contactez-moi", "call us", "راسلني") or nothing.
+THIRD_PARTY_OBJECTS: frozenset[str] = frozenset(
+    {
+        # French object pronouns and demonstratives.
+        "le",
+        "la",
+        "les",
+        "lui",
+        "leur",
+        "ce",
+        "cet",
+        "cette",
+        "ces",
+        # English.
+        "him",
+        "her",
+        "them",
+        "this",
+        "that",
+        "these",
+        "those",
+        # Arabic (MSA and Darija), normalised spelling.
+        "به",
+        "بها",
+        "بهم",
+        "معه",
+        "معها",
+        "معهم",
+        "عليه",
+        "عليها",
+        "ليه",
+        "ليها",
+        "هذا",
+        "هذه",
+        "هاد",
+        "هادا",
+        "هادي",
+        # Arabizi.
+        "bih",
+        "biha",
+        "bihom",
+        "m3ah",
+        "m3aha",
+        "m3ahom",
+        "lih",
+        "liha",
+        "lihom",
+        "had",
+        "hada",
+        "hadi",
+    }
+)
+
+#: Words or word pairs saying whose number it is: "**son numéro**", "his
+#: number", "رقمه", "numero dyalo". A phone number in the same text is
+#: someone else's (see :data:`THIRD_PARTY_OBJECTS`). Pairs are two normalised
+#: tokens separated by one space.
+THIRD_PARTY_NUMBER: frozenset[str] = frozenset(
+    {
+        # French (accents are folded away by the normalisation).
+        "son numero",
+        "son num",
+        "son tel",
+        "son telephone",
+        "son portable",
+        "son mobile",
+        "son adresse",
+        "sa ligne",
+        "leur numero",
+        # English.
+        "his number",
+        "her number",
+        "their number",
+        "his phone",
+        "her phone",
+        "his cell",
+        "her cell",
+        "his address",
+        "her address",
+        # Arabic: possessive suffix on "number" / "phone".
+        "رقمه",
+        "رقمها",
+        "رقمهم",
+        "هاتفه",
+        "هاتفها",
+        "نمرته",
+        "نمرتو",
+        "نمرتها",
+        "تيليفونو",
+        "تيليفونها",
+        # Arabizi.
+        "numero dyalo",
+        "numero dialo",
+        "numero dyalha",
+        "numero dialha",
+        "nmrto",
+        "nmrtha",
+        "nemrto",
+        "nemrtha",
+        "ra9mo",
+        "ra9mha",
+    }
+)
+
+#: Words for a phone line: after a demonstrative or article ("call **this
+#: number**", "appelez **la hotline**") the line is the advert's own, so the
+#: invitation is not aimed at a third person.
+NUMBER_WORDS: frozenset[str] = frozenset(
+    {
+        "numero",
+        "num",
+        "number",
+        "no",
+        "tel",
+        "telephone",
+        "phone",
+        "hotline",
+        "ligne",
+        "line",
+        "service",
+        "رقم",
+        "الرقم",
+        "نمرة",
+        "النمرة",
+        "nmra",
+        "raqm",
+    }
 )
