@@ -407,46 +407,74 @@ def _row(r: Result) -> str:
 
 
 def in_process(paths: dict[int, str], *, repeat: int) -> None:
-    """Print CPU ms per uncached page render, fragment warm and cold."""
+    """Print CPU ms and queries per uncached page render, fragments warm and cold.
+
+    Four states per article: every fragment warm; the comment list cold (page
+    version token replaced before each render, as after a comment status
+    change); the site fragments cold (site version token replaced, as after any
+    page is published: route, chrome, article fragments re-rendered, comment
+    list warm); no fragment cache at all (``OPS_FRAGMENT_CACHE=False``).
+    """
     os.environ.update({**ENV, "PAGE_CACHE": "0"})
     import django
 
     django.setup()
     from django.core.cache import cache
+    from django.db import connection
     from django.test import Client, override_settings
+    from django.test.utils import CaptureQueriesContext
     from wagtail.models import Page
 
-    from manchette.ops.caching import version_key
+    from manchette.ops.caching import SITE_VERSION_KEY, version_key
 
-    def median_ms(client: Client, url: str, *, cold: int | None) -> float:
+    def median_ms(client: Client, url: str, *, cold: list[str]) -> tuple[float, int]:
         samples = []
+        queries = 0
         for _ in range(repeat):
-            if cold is not None:
-                cache.set(version_key(cold), secrets.token_hex(8), timeout=None)
+            for key in cold:
+                cache.set(key, secrets.token_hex(8), timeout=None)
             start = time.process_time()
-            response = client.get(url)
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(url)
             samples.append((time.process_time() - start) * 1000)
+            queries = len(captured.captured_queries)
             if response.status_code != 200:
                 msg = f"{url}: HTTP {response.status_code}"
                 raise RuntimeError(msg)
-        return sorted(samples)[len(samples) // 2]
+        return sorted(samples)[len(samples) // 2], queries
 
-    print("| article | comments shown | fragment warm CPU ms | fragment cold CPU ms |")
-    print("| --- | ---: | ---: | ---: |")
+    print(
+        "| article | comments shown | all fragments warm | comment list cold"
+        " | site fragments cold | no fragment cache |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for n, path in paths.items():
         page_pk = Page.objects.get(slug=path.rstrip("/").rsplit("/", 1)[1]).pk
         for per_page in (None, 100_000):
             overrides = {} if per_page is None else {"COMMENTS_PER_PAGE": per_page}
-            with override_settings(**overrides):
-                client = Client(HTTP_HOST=HOST)
-                for _ in range(3):
-                    body = client.get(path).content
-                shown = body.count(b'class="comment depth-')
-                warm = median_ms(client, path, cold=None)
-                cold = median_ms(client, path, cold=page_pk)
+            cells = []
+            shown = 0
+            for state, cold, fragments in (
+                ("warm", [], True),
+                ("list", [version_key(page_pk)], True),
+                ("site", [SITE_VERSION_KEY], True),
+                ("none", [], False),
+            ):
+                with override_settings(**overrides, OPS_FRAGMENT_CACHE=fragments):
+                    client = Client(HTTP_HOST=HOST)
+                    for _ in range(3):
+                        body = client.get(path).content
+                    shown = body.count(b'class="comment depth-')
+                    ms, queries = median_ms(client, path, cold=cold)
+                cells.append(f"{ms:.1f} ms, {queries} q")
+                del state
             label = f"{n} comments" + (", one page" if per_page else "")
-            print(f"| {label} | {shown} | {warm:.1f} | {cold:.1f} |")
-    print(f"\nmedian of {repeat} renders each; load average {os.getloadavg()[0]:.1f}")
+            print(f"| {label} | {shown} | " + " | ".join(cells) + " |")
+    print(
+        f"\nCPU ms (time.process_time) and queries per request, median of {repeat}"
+        f" renders each; load average {os.getloadavg()[0]:.1f} on"
+        f" {os.cpu_count()} cores"
+    )
 
 
 def main() -> int:

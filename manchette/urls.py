@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import URLPattern, URLResolver, include, path
-from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
@@ -35,6 +34,6 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("", include(news_urls)),
     path("comments/", include("manchette.comments.urls")),
-    path("", include(wagtail_urls)),
+    path("", include("manchette.ops.urls")),  # Wagtail's, with a cached router
     prefix_default_language=False,
 )

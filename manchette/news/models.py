@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any, override
+from typing import TYPE_CHECKING, Any, cast, override
 
 from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
@@ -22,8 +22,10 @@ from manchette.news.snippets import AdSlot, Author
 
 if TYPE_CHECKING:
     from django.core.files import File
+    from django.db.models import QuerySet
     from django.http import HttpRequest
     from wagtail.images.models import Filter
+    from wagtail.models import PageViewRestriction
 
 # Republishing within this delay (a typo fix) does not show "Updated on".
 UPDATE_NOTICE_AFTER = datetime.timedelta(minutes=30)
@@ -99,7 +101,24 @@ class NewsSettings(BaseSiteSetting):
         verbose_name = _("newsroom settings")
 
 
-class HomePage(Page):
+class RouteAwarePage:
+    """Mixin: view restrictions without a query for pages routed from the cache.
+
+    ``manchette.ops.routing`` marks a page it found unrestricted; Wagtail's
+    restriction check and the page cache then skip their queries.
+    """
+
+    def get_view_restrictions(self) -> QuerySet[PageViewRestriction]:
+        """Return the view restrictions of the page and its ancestors."""
+        from manchette.ops.routing import view_restrictions
+
+        known = view_restrictions(cast("Page", self))
+        if known is not None:
+            return known
+        return cast("QuerySet[PageViewRestriction]", super().get_view_restrictions())  # type: ignore[misc]
+
+
+class HomePage(RouteAwarePage, Page):
     """The front page of one language edition."""
 
     tagline = models.CharField(_("tagline"), max_length=255, blank=True)
@@ -131,7 +150,7 @@ class HomePage(Page):
         return context
 
 
-class SectionPage(Page):
+class SectionPage(RouteAwarePage, Page):
     """A rubrique (Économie, Tech, Maghreb…): lists its articles, newest first."""
 
     introduction = models.TextField(_("introduction"), blank=True)
@@ -167,7 +186,7 @@ class ArticlePageTag(TaggedItemBase):
     )
 
 
-class ArticlePage(Page):
+class ArticlePage(RouteAwarePage, Page):
     """A news article: kicker, headline (the title), standfirst, byline, body."""
 
     kicker = models.CharField(
@@ -303,18 +322,13 @@ class ArticlePage(Page):
     def get_context(
         self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> dict[str, Any]:
-        from manchette.news import ads, selectors, seo
+        from manchette.news.rendering import ArticleParts, fragment_version
+        from manchette.ops.caching import fragment_ttl
 
         context: dict[str, Any] = super().get_context(request, *args, **kwargs)
-        placement = ads.placement_for(request)
-        context["body_items"] = ads.body_items(self.body, placement)
-        context["ads_after_body"] = placement.after_body
-        context["ads_sidebar"] = placement.sidebar
-        context["related_articles"] = selectors.related_articles(self)
-        context["share_image_url"] = seo.share_image_url(request, self.hero_image)
-        context["jsonld"] = seo.article_jsonld(
-            self, request, image_url=context["share_image_url"]
-        )
+        context["article"] = ArticleParts(self, request)
+        context["fragment_version"] = fragment_version(self, request)
+        context["fragment_ttl"] = fragment_ttl()
         return context
 
 
@@ -360,7 +374,7 @@ class ArticleRelatedLink(Orderable):
         return str(self.article.title)
 
 
-class StandardPage(Page):
+class StandardPage(RouteAwarePage, Page):
     """A plain page: about, legal notice, or an imported WordPress page."""
 
     introduction = models.TextField(_("introduction"), blank=True)

@@ -12,8 +12,8 @@ class OpsConfig(AppConfig):
 
     @override
     def ready(self) -> None:
-        from django.db.models.signals import post_delete
-        from wagtail.signals import page_published, page_unpublished
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from manchette.comments import get_comment_model
         from manchette.comments.signals import comment_status_changed, comments_changed
@@ -36,3 +36,14 @@ class OpsConfig(AppConfig):
             dispatch_uid="ops-cache-comment-delete",
         )
         set_thread_version_source(caching.thread_version)
+        # Site-wide version token (chrome, related articles, routes, article
+        # fragments): any page or watched model saved or deleted, pages moved.
+        post_save.connect(
+            caching.on_site_content_changed, dispatch_uid="ops-site-version-save"
+        )
+        post_delete.connect(
+            caching.on_site_content_changed, dispatch_uid="ops-site-version-delete"
+        )
+        post_page_move.connect(
+            caching.on_site_content_changed, dispatch_uid="ops-site-version-move"
+        )

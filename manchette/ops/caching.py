@@ -72,6 +72,7 @@ _IGNORED_QUERY = re.compile(r"^(utm_[a-z]+|fbclid|gclid)$")
 _CSRF_VALUE = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _FORM_TOKEN_VALUE = re.compile(rb'(name="security_token" value=")[^"]*(")')
 _REQUEST_PAGE = "_ops_cache_page"
+_REQUEST_SITE_VERSION = "_ops_site_version"
 _MIDDLEWARE_PATH = "manchette.ops.caching.PageCacheMiddleware"
 
 
@@ -148,13 +149,110 @@ def thread_version(target: Any) -> ThreadVersion | None:
     )
 
 
+SITE_VERSION_KEY = "ops:ver:site"
+
+#: Models whose rows shape what every page shows around its own content:
+#: menus, footers, language links, related articles, ads, bylines, images and
+#: the URL routes. Page subclasses are always included.
+SITE_VERSION_MODELS = (
+    "wagtailcore.site",
+    "wagtailcore.locale",
+    "wagtailcore.pageviewrestriction",
+    "news.newssettings",
+    "news.articlepageauthor",
+    "news.articlerelatedlink",
+    "news.articlepagetag",
+    "news.adslot",
+    "news.author",
+    "news.newsimage",
+    "taggit.tag",
+)
+
+
+def site_version(request: HttpRequest | None = None) -> str:
+    """Return the site-wide version token (a random hex string).
+
+    It is replaced whenever a page is saved, published, unpublished, moved or
+    deleted, or a row of :data:`SITE_VERSION_MODELS` is saved or deleted
+    (:func:`on_site_content_changed`). Fragments that depend on more than one
+    page (site chrome, related articles, routes, the article's own rendering)
+    put it in their keys. A missing token is replaced by a fresh random one.
+    With ``request``, the token is read once per request (kept on it).
+    """
+    if request is not None:
+        known = getattr(request, _REQUEST_SITE_VERSION, None)
+        if known is not None:
+            return str(known)
+    token = cache.get(SITE_VERSION_KEY)
+    if token is None:
+        cache.add(SITE_VERSION_KEY, secrets.token_hex(8), timeout=None)
+        token = cache.get(SITE_VERSION_KEY)
+    if request is not None:
+        setattr(request, _REQUEST_SITE_VERSION, str(token))
+    return str(token)
+
+
+def bump_site_version() -> None:
+    """Replace the site-wide version token now and again after the commit.
+
+    The immediate replacement makes a change visible to the next render in the
+    same transaction (and in tests, where the outer transaction never commits);
+    the second one, after the commit, makes unreachable whatever a concurrent
+    render stored while it still read the rows from before the change.
+    """
+
+    def _bump() -> None:
+        cache.set(SITE_VERSION_KEY, secrets.token_hex(8), timeout=None)
+
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def fragment_cache_enabled() -> bool:
+    """Return ``OPS_FRAGMENT_CACHE`` (default ``True``): cache fragments or not."""
+    return bool(getattr(settings, "OPS_FRAGMENT_CACHE", True))
+
+
+def fragment_ttl() -> int:
+    """Return the lifetime of a cached fragment in seconds (0 when disabled)."""
+    if not fragment_cache_enabled():
+        return 0
+    return int(getattr(settings, "OPS_FRAGMENT_CACHE_SECONDS", 600))
+
+
+def _watched(instance: object) -> bool:
+    if isinstance(instance, Page):
+        return True
+    meta = getattr(instance, "_meta", None)
+    return meta is not None and meta.label_lower in SITE_VERSION_MODELS
+
+
+def on_site_content_changed(sender: Any, instance: Any = None, **kwargs: Any) -> None:
+    """Receive ``post_save``/``post_delete`` (any model) and Wagtail's page signals.
+
+    Replaces the site version token when ``instance`` is a page or a row of
+    :data:`SITE_VERSION_MODELS`; ignores every other model, and the newsroom
+    settings row Wagtail creates with its defaults on first read.
+    """
+    if instance is None or not _watched(instance):
+        return
+    if kwargs.get("created") and instance._meta.label_lower == "news.newssettings":
+        return  # created with its defaults on first use: nothing shown changes
+    bump_site_version()
+
+
 def _is_page_model(model: type[Model] | None) -> bool:
     return model is not None and issubclass(model, Page)
 
 
 def on_page_changed(instance: Page, **kwargs: Any) -> None:
-    """Receive ``page_published``/``page_unpublished``: drop the page's entries."""
+    """Receive ``page_published``/``page_unpublished``: drop the page's entries.
+
+    Also replaces the site version token (menus, related lists and routes may
+    show the page).
+    """
     bump_version(instance.pk)
+    bump_site_version()
 
 
 def on_comment_status_changed(comment: Any, **kwargs: Any) -> None:

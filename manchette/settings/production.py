@@ -78,7 +78,7 @@ if (
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     _redis_cache: dict[str, Any] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "manchette.ops.redis_cache.RedisCache",  # one client per pool
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "manchette"),
         "TIMEOUT": env_int("CACHE_TIMEOUT", default=3600),

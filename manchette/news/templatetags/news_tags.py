@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils.translation import get_language, get_language_info
 from wagtail.embeds import embeds
@@ -40,18 +41,30 @@ class LanguageLink:
     is_translation: bool
 
 
+@dataclass(frozen=True, slots=True)
+class NavLink:
+    """A link of the header or footer menu."""
+
+    url: str
+    title: str
+    current: bool = False
+
+
 @dataclass(slots=True)
 class Chrome:
-    """What ``base.html`` needs around the page: language, menus, links."""
+    """What ``base.html`` needs around the page: language, menus, links.
+
+    Plain strings only (no model instances), so it is cached cheaply.
+    """
 
     language_code: str
     bidi: bool
     site_name: str
-    home: Page | None = None
-    sections: list[Page] = field(default_factory=list)
-    footer_pages: list[Page] = field(default_factory=list)
+    home_url: str = ""
+    tagline: str = ""
+    sections: list[NavLink] = field(default_factory=list)
+    footer_pages: list[NavLink] = field(default_factory=list)
     languages: list[LanguageLink] = field(default_factory=list)
-    section_path: str = ""
     canonical: str = ""
     rss_url: str = ""
     atom_url: str = ""
@@ -97,20 +110,11 @@ def _language_links(
     return links
 
 
-@register.simple_tag(takes_context=True)
-def news_chrome(context: template.Context) -> Chrome:
-    """Return the :class:`Chrome` of the page in ``context`` (a constant query count).
-
-    The language and direction come from the page's locale; pages without one
-    (error pages) use the active language.
-    """
-    request: HttpRequest | None = context.get("request")
-    page: Page | None = context.get("page")
-    if not isinstance(page, Page):
-        page = None
+def _build_chrome(
+    request: HttpRequest | None, page: Page | None, site: Site | None
+) -> Chrome:
     code = page.locale.language_code if page is not None else get_language()
     info = get_language_info(code)
-    site = Site.find_for_request(request) if request is not None else None
     chrome = Chrome(
         language_code=code,
         bidi=bool(info["bidi"]),
@@ -121,17 +125,76 @@ def news_chrome(context: template.Context) -> Chrome:
         return chrome
     root = site.root_page
     home = selectors.home_for(page, root=root)
-    chrome.home = home
     if home is not None:
-        chrome.sections = list(selectors.section_nav(home))
-        chrome.footer_pages = list(selectors.footer_pages(home))
+        chrome.home_url = home.get_url(request) or ""
+        chrome.tagline = str(home.tagline)
+        section_path = ""
         if page is not None and page.path.startswith(home.path):
-            chrome.section_path = page.path[: len(home.path) + Page.steplen]
+            section_path = page.path[: len(home.path) + Page.steplen]
+        chrome.sections = [
+            NavLink(
+                url=section.get_url(request) or "",
+                title=section.title,
+                current=section.path == section_path,
+            )
+            for section in selectors.section_nav(home)
+        ]
+        chrome.footer_pages = [
+            NavLink(url=item.get_url(request) or "", title=item.title)
+            for item in selectors.footer_pages(home)
+        ]
     chrome.languages = _language_links(request, page, root, code)
     if page is not None:
         chrome.canonical = page.get_full_url(request) or ""
     chrome.rss_url = request.build_absolute_uri(reverse("news:feed"))
     chrome.atom_url = request.build_absolute_uri(reverse("news:feed_atom"))
+    return chrome
+
+
+def chrome_key(request: HttpRequest, page: Page | None, site: Site) -> str:
+    """Return the cache key of the chrome of ``page`` (or of a page-less view).
+
+    Holds the site version token (replaced when any page, site or locale
+    changes), the site, host, port and scheme (absolute URLs), the page and
+    the active language (language names are translated).
+    """
+    from manchette.ops.caching import site_version
+
+    return (
+        f"news:chrome:{site_version(request)}:{site.pk}:{request.get_host()}:"
+        f"{request.get_port()}:{request.scheme}:{page.pk if page else '-'}:"
+        f"{get_language()}"
+    )
+
+
+@register.simple_tag(takes_context=True)
+def news_chrome(context: template.Context) -> Chrome:
+    """Return the :class:`Chrome` of the page in ``context`` (a constant query count).
+
+    The language and direction come from the page's locale; pages without one
+    (error pages) use the active language. Cached under :func:`chrome_key` for
+    ``OPS_FRAGMENT_CACHE_SECONDS`` unless ``OPS_FRAGMENT_CACHE`` is off.
+    """
+    from manchette.ops.caching import fragment_ttl
+
+    request: HttpRequest | None = context.get("request")
+    page: Page | None = context.get("page")
+    if not isinstance(page, Page):
+        page = None
+    site = Site.find_for_request(request) if request is not None else None
+    ttl = fragment_ttl()
+    if (
+        request is None
+        or site is None
+        or not ttl
+        or getattr(request, "is_preview", False)
+    ):
+        return _build_chrome(request, page, site)
+    key = chrome_key(request, page, site)
+    chrome: Chrome | None = cache.get(key)
+    if chrome is None:
+        chrome = _build_chrome(request, page, site)
+        cache.set(key, chrome, timeout=ttl)
     return chrome
 
 
