@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from manchette.moderation.engine.langid import LanguageIdentifier
 from manchette.moderation.engine.normalize import normalize
@@ -43,9 +43,13 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-    from manchette.moderation.engine.protocols import Classifier, Rule
+    from manchette.moderation.engine.protocols import (
+        Classifier,
+        Rule,
+        RuleFeatureClassifier,
+    )
 
-__all__ = ["ENGINE_VERSION", "HARMFUL", "Engine"]
+__all__ = ["ENGINE_VERSION", "HARMFUL", "Engine", "rule_score_matrix"]
 
 #: Version of the rules, lexicons and policy defaults. Bump on any change that
 #: can change a verdict.
@@ -58,6 +62,7 @@ HARMFUL: frozenset[Category] = frozenset(
 
 _CATEGORY_VALUES = {c.value: c for c in Category}
 logger = logging.getLogger(__name__)
+_RULES_ENGINE: Engine | None = None
 
 
 def _failure(what: str, error: BaseException) -> Reason:
@@ -70,6 +75,50 @@ def _failure(what: str, error: BaseException) -> Reason:
         span=None,
         detail=f"{what} failed: {type(error).__name__}",
     )
+
+
+#: Column order of :meth:`Engine.rule_scores` (``classifier.RULE_FEATURES``).
+_FEATURE_CATEGORIES = (
+    Category.THREAT_INCITEMENT,
+    Category.HATE,
+    Category.INSULT,
+    Category.SEXUAL,
+    Category.SPAM,
+    Category.PERSONAL_DATA,
+)
+
+
+def _score_matrix(
+    rule_scores: Sequence[dict[Category, float]],
+) -> npt.NDArray[np.float64]:
+    import numpy as np
+
+    return np.array(
+        [
+            [*(scores[c] for c in _FEATURE_CATEGORIES), max(scores[c] for c in HARMFUL)]
+            for scores in rule_scores
+        ],
+        dtype=np.float64,
+    ).reshape(len(rule_scores), len(_FEATURE_CATEGORIES) + 1)
+
+
+def rule_score_matrix(texts: Sequence[str]) -> npt.NDArray[np.float64]:
+    """Return the default rules' scores of texts (see :meth:`Engine.rule_scores`).
+
+    Uses one rules-only engine per process, built on first use.
+
+    Parameters
+    ----------
+    texts : sequence of str
+
+    Returns
+    -------
+    ndarray of shape (len(texts), 7), dtype float64
+    """
+    global _RULES_ENGINE
+    if _RULES_ENGINE is None:
+        _RULES_ENGINE = Engine()
+    return _RULES_ENGINE.rule_scores(texts)
 
 
 class Engine:
@@ -123,15 +172,23 @@ class Engine:
         """
         if not submissions:
             return []
+        passes = [self._rule_pass(submission) for submission in submissions]
         heads: tuple[str, ...] = ()
         probabilities: npt.NDArray[np.float64] | None = None
         classifier_error: Reason | None = None
         if self.classifier is not None:
             try:
                 heads = tuple(self.classifier.heads_)
-                probabilities = self.classifier.predict_proba(
-                    [s.text for s in submissions]
-                )
+                texts = [s.text for s in submissions]
+                if getattr(self.classifier, "rule_features_", False):
+                    # A model trained on the rules' scores gets the ones
+                    # just computed instead of running the rules again.
+                    reader = cast("RuleFeatureClassifier", self.classifier)
+                    probabilities = reader.predict_proba(
+                        texts, rule_scores=_score_matrix([p[2] for p in passes])
+                    )
+                else:
+                    probabilities = self.classifier.predict_proba(texts)
                 shape = getattr(probabilities, "shape", None)
                 if shape != (len(submissions), len(heads)):
                     msg = f"predict_proba returned shape {shape}"
@@ -141,7 +198,9 @@ class Engine:
                 classifier_error = _failure("classifier", error)
                 probabilities = None
         verdicts: list[Verdict] = []
-        for row, submission in enumerate(submissions):
+        for row, (submission, rule_pass) in enumerate(
+            zip(submissions, passes, strict=True)
+        ):
             model: dict[str, float] = {}
             row_error = classifier_error
             if probabilities is not None:
@@ -152,13 +211,31 @@ class Engine:
                     row_error = _failure(
                         "classifier", ValueError("probability out of range")
                     )
-            verdicts.append(self._verdict(submission, model, row_error))
+            verdicts.append(self._verdict(submission, rule_pass, model, row_error))
         return verdicts
 
-    def _verdict(
-        self, submission: Submission, model: dict[str, float], error: Reason | None
-    ) -> Verdict:
-        reasons: list[Reason] = [] if error is None else [error]
+    def rule_scores(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        """Return the rules' scores of texts as classifier features.
+
+        Parameters
+        ----------
+        texts : sequence of str
+            Original texts (no language hint).
+
+        Returns
+        -------
+        ndarray of shape (len(texts), 7), dtype float64
+            Columns :data:`classifier.RULE_FEATURES`: the strongest rule
+            reason of each category (0 if none), then the strongest harmful
+            one. A failed rule contributes nothing.
+        """
+        return _score_matrix([self._rule_pass(Submission(text))[2] for text in texts])
+
+    def _rule_pass(
+        self, submission: Submission
+    ) -> tuple[str, list[Reason], dict[Category, float]]:
+        """Language, rule reasons (failures as engine reasons) and rule scores."""
+        reasons: list[Reason] = []
         try:
             language = self._language.detect(submission.text, submission.language_hint)
         except Exception as exc:
@@ -184,6 +261,18 @@ class Engine:
                 rule_scores[reason.category] = max(
                     rule_scores[reason.category], reason.score
                 )
+        return language, reasons, rule_scores
+
+    def _verdict(
+        self,
+        submission: Submission,
+        rule_pass: tuple[str, list[Reason], dict[Category, float]],
+        model: dict[str, float],
+        error: Reason | None,
+    ) -> Verdict:
+        language, rule_reasons, rule_scores = rule_pass
+        reasons: list[Reason] = [] if error is None else [error]
+        reasons.extend(rule_reasons)
         scores = dict(rule_scores)
         policy = self.policy
         for head, value in model.items():

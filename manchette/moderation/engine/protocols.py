@@ -6,7 +6,7 @@ model satisfies them without inheriting from anything.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, override, runtime_checkable
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from manchette.moderation.engine.normalize import NormalizedText
     from manchette.moderation.engine.types import Reason
 
-__all__ = ["Classifier", "Rule"]
+__all__ = ["Classifier", "Rule", "RuleFeatureClassifier"]
 
 
 @runtime_checkable
@@ -79,5 +79,35 @@ class Classifier(Protocol):
         -------
         ndarray of shape (len(texts), len(heads_))
             Probabilities in ``[0, 1]``.
+        """
+        ...
+
+
+class RuleFeatureClassifier(Classifier, Protocol):
+    """A classifier that also reads the engine rules' scores.
+
+    The engine calls :meth:`predict_proba` with ``rule_scores`` when the
+    classifier's ``rule_features_`` attribute is true (see
+    :class:`manchette.moderation.engine.classifier.TextClassifier`).
+    """
+
+    rule_features_: bool
+
+    @override
+    def predict_proba(
+        self, texts: Sequence[str], rule_scores: npt.ArrayLike | None = None
+    ) -> npt.NDArray[np.float64]:
+        """Return head probabilities given texts and, optionally, rule scores.
+
+        Parameters
+        ----------
+        texts : sequence of str
+            The original texts.
+        rule_scores : array-like of shape (len(texts), 7), optional
+            :meth:`Engine.rule_scores` of the same texts.
+
+        Returns
+        -------
+        ndarray of shape (len(texts), len(heads_))
         """
         ...

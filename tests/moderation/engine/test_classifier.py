@@ -6,7 +6,11 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import estimator_checks
 
-from manchette.moderation.engine.classifier import TextClassifier, fold_text
+from manchette.moderation.engine.classifier import (
+    RULE_FEATURES,
+    TextClassifier,
+    fold_text,
+)
 from manchette.moderation.engine.protocols import Classifier
 from manchette.moderation.engine.training import label_matrix
 
@@ -140,6 +144,69 @@ def test_classifier_from_state_rejects_another_format(fitted_classifier):
     state = {**fitted_classifier.to_state(), "format": 99}
     with pytest.raises(ValueError, match="format"):
         TextClassifier.from_state(state)
+
+
+def _sklearn_path(model):
+    """Force the scikit-learn scoring path (the fast scorer is a cache)."""
+    model.__dict__["_fast_scorer"] = None
+    return model
+
+
+@pytest.mark.parametrize("calibration", ["sigmoid", "none"])
+def test_fast_scoring_equals_scikit_learn_path(moderation_rows, calibration):
+    texts, y = _texts_labels(moderation_rows)
+    model = TextClassifier(use_embeddings=False, min_df=1, calibration=calibration)
+    model.fit(texts, y)
+    probe = [*INSULTS, *NEUTRAL, "", "🙂", "ya 7maaar", "سأقتلك", "x " * 300]
+    fast = model.predict_proba(probe)
+    assert model.__dict__["_fast_scorer"] is not None  # the fast path ran
+    slow = _sklearn_path(model).predict_proba(probe)
+    np.testing.assert_allclose(fast, slow, rtol=0, atol=1e-6)
+
+
+def test_isotonic_model_uses_scikit_learn_path(moderation_rows):
+    texts, y = _texts_labels(moderation_rows)
+    model = TextClassifier(use_embeddings=False, min_df=1, calibration="isotonic")
+    proba = model.fit(texts, y).predict_proba(INSULTS)
+    assert model.__dict__["_fast_scorer"] is None
+    assert proba.shape == (2, 4)
+
+
+def test_rule_features_are_learned_and_given_or_computed(moderation_rows):
+    from manchette.moderation.engine.engine import rule_score_matrix
+
+    texts, y = _texts_labels(moderation_rows)
+    model = TextClassifier(use_embeddings=False, min_df=1, rule_features=True)
+    model.fit(texts, y)
+    assert model.rule_features_ is True
+    plain = TextClassifier(use_embeddings=False, min_df=1).fit(texts, y)
+    assert model.n_features_ == plain.n_features_ + len(RULE_FEATURES)
+    probe = [*INSULTS, *NEUTRAL, "Il faut tuer ces traîtres"]
+    scores = rule_score_matrix(probe)
+    assert scores.shape == (len(probe), len(RULE_FEATURES))
+    assert scores[-1, RULE_FEATURES.index("threat_incitement")] >= 0.4
+    given = model.predict_proba(probe, rule_scores=scores)
+    np.testing.assert_allclose(model.predict_proba(probe), given)
+    # The rule columns carry weight: other rule scores, other probabilities.
+    assert not np.allclose(model.predict_proba(probe, rule_scores=scores * 0), given)
+    np.testing.assert_allclose(
+        _sklearn_path(model).predict_proba(probe, rule_scores=scores), given, atol=1e-6
+    )
+    with pytest.raises(ValueError, match="rule_scores"):
+        model.predict_proba(probe, rule_scores=scores[:, :3])
+    rebuilt = TextClassifier.from_state(model.to_state())
+    np.testing.assert_allclose(rebuilt.predict_proba(probe), given)
+
+
+def test_classifier_reads_format_2_states_without_rule_features(fitted_classifier):
+    state = fitted_classifier.to_state()
+    del state["rule_features"]
+    state["format"] = 2
+    rebuilt = TextClassifier.from_state(state)
+    assert rebuilt.rule_features_ is False
+    np.testing.assert_array_equal(
+        rebuilt.predict_proba(INSULTS), fitted_classifier.predict_proba(INSULTS)
+    )
 
 
 # scikit-learn's own checks that apply to an estimator whose X is text: the

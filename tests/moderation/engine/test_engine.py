@@ -128,6 +128,39 @@ def test_engine_classifier_heads_combine_with_rules():
     assert all(v.model_version == "test-1" for v in verdicts)
 
 
+class RuleReadingClassifier(FakeClassifier):
+    """Records the rule scores the engine hands to a rule-feature model."""
+
+    rule_features_ = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rule_scores: list[npt.NDArray[np.float64]] = []
+
+    @override
+    def predict_proba(
+        self, texts: Sequence[str], rule_scores: npt.ArrayLike | None = None
+    ) -> npt.NDArray[np.float64]:
+        assert rule_scores is not None
+        self.rule_scores.append(np.asarray(rule_scores))
+        return super().predict_proba(texts)
+
+
+def test_engine_hands_its_rule_scores_to_a_rule_feature_model():
+    classifier = RuleReadingClassifier()
+    engine = Engine(classifier=classifier)
+    texts = ["Il faut tuer ces traîtres", "bel article", "T'es qu'un connard"]
+    verdicts = engine.moderate_batch([Submission(t) for t in texts])
+    assert classifier.calls == [3]
+    (given,) = classifier.rule_scores
+    np.testing.assert_array_equal(given, engine.rule_scores(texts))
+    threat, insult = 0, 2  # columns of classifier.RULE_FEATURES
+    assert given[0, threat] == verdicts[0].scores[Category.THREAT_INCITEMENT] >= 0.4
+    assert given[2, insult] >= 0.85
+    assert given[1].max() == 0.0
+    assert (given[:, -1] == given[:, :4].max(axis=1)).all()  # strongest harmful
+
+
 @pytest.mark.parametrize("classifier", [BrokenClassifier(), WrongShapeClassifier()])
 def test_engine_classifier_failure_holds(classifier):
     engine = Engine(classifier=classifier)
