@@ -13,6 +13,7 @@ from manchette.moderation.engine.training import (
     evaluate,
     hold_threshold,
     label_matrix,
+    model_only_thresholds,
     split_rows,
     train,
 )
@@ -104,3 +105,49 @@ def test_baseline_classifier_predicts_one_column_per_head(moderation_rows):
     proba = baseline.predict_proba(["quel crétin", "merci"])
     assert proba.shape == (2, 2)
     assert ((proba >= 0) & (proba <= 1)).all()
+
+
+class _FixedScores:
+    """A classifier double whose one head returns given probabilities."""
+
+    heads_ = ("toxicity",)
+
+    def __init__(self, scores):
+        self.scores = dict(scores)
+
+    def predict_proba(self, texts):
+        return np.array([[self.scores[t]] for t in texts])
+
+
+def test_model_only_threshold_is_lowest_with_lasting_precision():
+    # 20 positives scored 0.95; 20 negatives: 2 at 0.91 (precision 0.91 at
+    # 0.91-0.95 = 20/22) and 18 at 0.6 (precision 20/40 below 0.6).
+    rows = [Row(f"p{i}", "fr", {"toxicity": 1}) for i in range(20)]
+    rows += [Row(f"n{i}", "fr", {"toxicity": 0}) for i in range(20)]
+    scores = {f"p{i}": 0.95 for i in range(20)}
+    scores |= {f"n{i}": 0.91 if i < 2 else 0.6 for i in range(20)}
+    found = model_only_thresholds(_FixedScores(scores), rows)["toxicity"]
+    assert found["threshold"] == 0.61
+    assert found["precision"] == pytest.approx(20 / 22)
+    assert found["recall"] == 1.0
+    assert found["flagged"] == 22
+    assert (found["n"], found["n_positive"]) == (40, 20)
+    strict = model_only_thresholds(_FixedScores(scores), rows, min_precision=0.95)
+    assert strict["toxicity"]["threshold"] == 0.92  # above the two negatives
+    never = model_only_thresholds(
+        _FixedScores(scores), rows, min_precision=0.95, min_flagged=21
+    )
+    assert never["toxicity"]["threshold"] is None
+
+
+def test_evaluate_splits_a_language_pooled_from_several_sources():
+    rows = [Row(f"a{i}", "ar", {"toxicity": i % 2}, "mlma") for i in range(10)]
+    rows += [Row(f"b{i}", "ar", {"toxicity": i % 2}, "mpold") for i in range(10)]
+    rows += [Row(f"c{i}", "fr", {"toxicity": i % 2}, "mlma") for i in range(10)]
+    scores = {r.text: 0.1 + 0.8 * r.labels["toxicity"] for r in rows}
+    metrics = evaluate(_FixedScores(scores), rows)
+    languages = {s.language for s in metrics.scores}
+    assert languages == {"all", "ar", "ar/mlma", "ar/mpold", "fr"}
+    mpold = metrics.get("toxicity", "ar/mpold")
+    assert mpold is not None
+    assert mpold.n == 10

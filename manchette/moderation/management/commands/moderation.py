@@ -55,13 +55,13 @@ def format_scores(scores: Sequence[HeadScore], baseline: Sequence[HeadScore]) ->
     """Return a plain-text table of scores (with baseline ROC-AUC when given)."""
     base = {(s.head, s.language): s for s in baseline}
     lines = [
-        f"{'head':<10} {'lang':<5} {'n':>6} {'pos':>6} {'roc_auc':>8} "
+        f"{'head':<10} {'lang':<16} {'n':>6} {'pos':>6} {'roc_auc':>8} "
         f"{'thr':>5} {'prec':>6} {'recall':>6}"
         + (f" {'base_auc':>8}" if baseline else "")
     ]
     for s in scores:
         line = (
-            f"{s.head:<10} {s.language:<5} {s.n:>6} {s.n_positive:>6} "
+            f"{s.head:<10} {s.language:<16} {s.n:>6} {s.n_positive:>6} "
             f"{_fmt(s.roc_auc):>8} {s.threshold:>5.2f} {_fmt(s.precision):>6} "
             f"{_fmt(s.recall):>6}"
         )
@@ -115,6 +115,11 @@ class Command(BaseCommand):
             "--embeddings",
             action="store_true",
             help="Add USE sentence embeddings (slow: see docs/performance.md).",
+        )
+        p_train.add_argument(
+            "--no-rule-features",
+            action="store_true",
+            help="Do not give the rules' scores to the classifier as features.",
         )
 
         p_eval = sub.add_parser("evaluate", help="Evaluate a model on a labelled file.")
@@ -182,7 +187,10 @@ class Command(BaseCommand):
         if not rows:
             msg = "no training rows"
             raise CommandError(msg)
-        params = {"use_embeddings": bool(options["embeddings"])}
+        params = {
+            "use_embeddings": bool(options["embeddings"]),
+            "rule_features": not options["no_rule_features"],
+        }
         with console.status("training", spinner="dots") as status:
             try:
                 model, metrics = train(
@@ -211,6 +219,13 @@ class Command(BaseCommand):
         except (FileExistsError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(format_scores(metrics.scores, metrics.baseline))
+        for head, found in metrics.extra.get("model_only_hold", {}).items():
+            self.stdout.write(
+                f"model-only hold threshold for {head} (precision >= 0.90 on the "
+                f"held-out part): {_fmt(found['threshold'])} "
+                f"(precision {_fmt(found['precision'])}, recall "
+                f"{_fmt(found['recall'])}, {found['flagged']} rows flagged)"
+            )
         self.stdout.write(
             f"trained on {metrics.n_train} rows, evaluated on {metrics.n_test}; "
             f"artifact written to {path}"
