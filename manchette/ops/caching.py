@@ -44,7 +44,10 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -69,8 +72,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 _IGNORED_QUERY = re.compile(r"^(utm_[a-z]+|fbclid|gclid)$")
-_CSRF_VALUE = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-_FORM_TOKEN_VALUE = re.compile(rb'(name="security_token" value=")[^"]*(")')
 _REQUEST_PAGE = "_ops_cache_page"
 _REQUEST_SITE_VERSION = "_ops_site_version"
 _MIDDLEWARE_PATH = "manchette.ops.caching.PageCacheMiddleware"
@@ -344,17 +345,123 @@ def mark_page(page: Page, request: HttpRequest) -> None:
     )
 
 
-def _personalise(request: HttpRequest, content: bytes, marked: _Marked) -> bytes:
-    """Put this request's CSRF token and a fresh comment-form token in ``content``."""
-    if b'name="csrfmiddlewaretoken"' in content:
-        token = get_token(request).encode()
-        content = _CSRF_VALUE.sub(lambda m: m[1] + token + m[2], content)
-    if b'name="security_token"' in content:
-        model = ContentType.objects.get_for_id(marked.content_type_id).model_class()
-        if model is not None:
-            form_token = make_security_token(model(pk=marked.pk)).encode()
-            content = _FORM_TOKEN_VALUE.sub(lambda m: m[1] + form_token + m[2], content)
-    return content
+_TOKEN_VALUE = re.compile(
+    rb'(name="(csrfmiddlewaretoken|security_token)" value=")[^"]*(")'
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """A stored page, cut around its per-request token values.
+
+    ``parts`` are the bytes between the values; ``fields`` names the value
+    that goes after each part but the last (``csrfmiddlewaretoken`` or
+    ``security_token``). Joining them with fresh values costs one copy.
+    """
+
+    content_type_id: int
+    pk: int
+    version: str
+    content_type: str
+    parts: tuple[bytes, ...]
+    fields: tuple[str, ...]
+
+    @property
+    def size(self) -> int:
+        """Bytes held (the body, roughly)."""
+        return sum(len(part) for part in self.parts)
+
+
+def _cut(content: bytes) -> tuple[tuple[bytes, ...], tuple[str, ...]]:
+    parts: list[bytes] = []
+    fields: list[str] = []
+    start = 0
+    for match in _TOKEN_VALUE.finditer(content):
+        parts.append(content[start : match.end(1)])
+        fields.append(match[2].decode())
+        start = match.start(3)
+    parts.append(content[start:])
+    return tuple(parts), tuple(fields)
+
+
+@lru_cache(maxsize=1024)
+def _form_target(content_type_id: int, pk: int) -> Model | None:
+    """Return an unsaved stand-in of the commented object, for the form token."""
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    return None if model is None else model(pk=pk)
+
+
+def _personalise(request: HttpRequest, entry: _Entry) -> bytes:
+    """Return the entry's body with this request's CSRF token and a fresh form token."""
+    if not entry.fields:
+        return entry.parts[0]
+    values: dict[str, bytes] = {}
+    out = [entry.parts[0]]
+    for field_name, part in zip(entry.fields, entry.parts[1:], strict=True):
+        value = values.get(field_name)
+        if value is None:
+            if field_name == "csrfmiddlewaretoken":
+                value = get_token(request).encode()
+            else:
+                target = _form_target(entry.content_type_id, entry.pk)
+                value = make_security_token(target).encode() if target else b""
+            values[field_name] = value
+        out.append(value)
+        out.append(part)
+    return b"".join(out)
+
+
+class _LocalEntries:
+    """Entries kept in this process too, least recently used dropped first.
+
+    A local entry is served only while its version token is the page's current
+    one in the shared cache (one small read per request), so invalidation is
+    as immediate as with the shared entry alone; what it saves is reading and
+    unpickling a body of a few hundred kilobytes from Redis on every hit.
+    """
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> _Entry | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: _Entry, budget: int) -> None:
+        if entry.size > budget:
+            return
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= old.size
+            self._entries[key] = entry
+            self._bytes += entry.size
+            while self._bytes > budget and self._entries:
+                _key, dropped = self._entries.popitem(last=False)
+                self._bytes -= dropped.size
+
+    def drop(self, key: str) -> None:
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= old.size
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+
+_local = _LocalEntries()
+
+
+def _local_budget() -> int:
+    return int(getattr(settings, "OPS_PAGE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024))
 
 
 class PageCacheMiddleware:
@@ -366,26 +473,39 @@ class PageCacheMiddleware:
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        """Wrap ``get_response`` (the rest of the middleware chain and the view)."""
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         """Answer from the cache, or render and store when the page is cacheable."""
         key = _cacheable_request(request)
         if key is not None:
-            entry = cache.get(key)
+            entry = self._lookup(key)
             if entry is not None:
-                marked = _Marked(*entry[:3])
-                if entry[2] == current_version(marked.pk):
-                    response = HttpResponse(
-                        _personalise(request, entry[4], marked), content_type=entry[3]
-                    )
-                    response["X-Page-Cache"] = "hit"
-                    return response
+                response = HttpResponse(
+                    _personalise(request, entry), content_type=entry.content_type
+                )
+                response["X-Page-Cache"] = "hit"
+                return response
         response = self.get_response(request)
         marked_page: _Marked | None = getattr(request, _REQUEST_PAGE, None)
         if key is not None and marked_page is not None:
             self._store(key, marked_page, response)
         return response
+
+    def _lookup(self, key: str) -> _Entry | None:
+        budget = _local_budget()
+        local = _local.get(key) if budget else None
+        if local is not None:
+            if local.version == current_version(local.pk):
+                return local
+            _local.drop(key)
+        entry = cache.get(key)
+        if not isinstance(entry, _Entry) or entry.version != current_version(entry.pk):
+            return None
+        if budget:
+            _local.put(key, entry, budget)
+        return entry
 
     def _store(self, key: str, marked: _Marked, response: HttpResponse) -> None:
         if response.status_code != 200 or response.streaming:
@@ -393,12 +513,14 @@ class PageCacheMiddleware:
         cookies = set(response.cookies) - {settings.CSRF_COOKIE_NAME}
         if cookies or "private" in response.get("Cache-Control", ""):
             return
-        entry = (
-            marked.content_type_id,
-            marked.pk,
-            marked.version,
-            response["Content-Type"],
-            response.content,
+        parts, fields = _cut(response.content)
+        entry = _Entry(
+            content_type_id=marked.content_type_id,
+            pk=marked.pk,
+            version=marked.version,
+            content_type=response["Content-Type"],
+            parts=parts,
+            fields=fields,
         )
         cache.set(key, entry, timeout=_ttl())
         response["X-Page-Cache"] = "miss"

@@ -161,3 +161,49 @@ def test_page_cache_hit_form_posts_with_csrf_enforced(
 
     assert posted.status_code in {200, 302, 303}, posted.content[:300]
     assert Comment.objects.filter(body__startswith="Un avis posté").exists()
+
+
+def test_page_cache_local_copy_served_while_version_unchanged(
+    comments_article, clear_cache, django_capture_on_commit_callbacks
+):
+    url = comments_article.url
+    _view(Client(), url)  # miss: stored in the shared cache
+    _view(Client(), url)  # hit: copied into this process
+    assert clear_cache.delete(f"ops:page:testserver:{url}?")  # the shared entry
+
+    from_local, html = _view(Client(), url)
+    assert from_local["X-Page-Cache"] == "hit"
+
+    held: Comment = CommentFactory(
+        target=comments_article, status=CommentStatus.PENDING, body="Retenue au port."
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_publish(comment=held)
+    after, html = _view(Client(), url)
+    assert after["X-Page-Cache"] == "miss"  # the local copy's version is stale
+    assert "Retenue au port." in html
+
+
+def test_page_cache_local_copy_off_with_zero_budget(comments_article, clear_cache):
+    url = comments_article.url
+    with override_settings(OPS_PAGE_CACHE_LOCAL_BYTES=0):
+        _view(Client(), url)
+        _view(Client(), url)
+        assert clear_cache.delete(f"ops:page:testserver:{url}?")
+        response, _html = _view(Client(), url)
+    assert response["X-Page-Cache"] == "miss"
+
+
+def test_page_cache_hits_get_distinct_form_tokens_in_every_form_field(
+    comments_article,
+):
+    url = comments_article.url
+    _view(Client(), url)
+    tokens = set()
+    for _ in range(3):
+        _response, html = _view(Client(), url)
+        found = re.findall(r'name="security_token" value="([^"]+)"', html)
+        assert found
+        assert all(token == found[0] for token in found)  # one token per page
+        tokens.add(found[0])
+    assert len(tokens) == 3
