@@ -321,7 +321,7 @@ def _scores(
             # corpora apart already ranks most positives first; the
             # per-corpus figures ("ar/mpold") are the honest ones.
             in_language = sorted(set(sources[mask]))
-            if len(in_language) < 2:
+            if len(in_language) < 2 or np.unique(y[mask, j]).size < 2:
                 continue
             for source in in_language:
                 part = mask & (sources == source)
