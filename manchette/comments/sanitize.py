@@ -1,11 +1,11 @@
 """Input normalisation and output sanitising for comment text.
 
-Comments are stored as plain text. On the way in, :func:`clean_text`,
-:func:`clean_name` and :func:`clean_url` strip what must never be stored (NUL
-bytes, control characters, bidirectional override and isolate characters). On the
-way out, :func:`render_body` escapes the text, builds paragraphs, turns http(s)
-URLs into links and passes the result through an nh3 allow-list, so the output is
-safe even if a row was written by a path that skipped the input cleaning.
+Comments are stored as plain text. On the way in, :func:`clean_text`, :func:`clean_name`
+and :func:`clean_url` strip what must never be stored (NUL bytes, control characters,
+bidirectional override and isolate characters, lone surrogates). On the way out,
+:func:`render_body` escapes the text, builds paragraphs, turns http(s) URLs into links
+and passes the result through an nh3 allow-list, so the output is safe even if a row was
+written by a path that skipped the input cleaning.
 """
 
 from __future__ import annotations
@@ -33,6 +33,11 @@ ALLOWED_SCHEMES = frozenset({"http", "https"})
 BIDI_CONTROLS = frozenset(
     chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
 )
+# A lone surrogate (U+D800-U+DFFF) is not a character: JSON ("\\ud800") and
+# Python callers can carry one, but no UTF-8 text (database, page, email) can
+# hold it, so it would fail later (HTTP 500). Every cleaner drops it.
+SURROGATES = range(0xD800, 0xE000)
+_SURROGATE_TABLE: dict[int, None] = dict.fromkeys(SURROGATES)
 _URL_RE = re.compile(r"\bhttps?://[^\s<>\"']+", re.IGNORECASE)
 _LINK_COUNT_RE = re.compile(r"\bhttps?://|\bwww\.", re.IGNORECASE)
 _TRAILING_PUNCTUATION = ".,;:!?)]}»’\"'"
@@ -44,11 +49,11 @@ _SPACES_RE = re.compile(r"\s+")
 def _unsafe_table(*, keep_newlines: bool) -> dict[int, str | None]:
     r"""Return the ``str.translate`` table that drops or replaces unsafe characters.
 
-    Bidi controls and control characters (Unicode category ``Cc``: U+0000-U+001F
-    and U+007F-U+009F) are dropped, except a tab (a space), a line feed (kept in
-    multi-line text, a space otherwise) and the other line-ending controls
-    (``\r``, ``\v``, ``\f``, U+0085: a space). U+2028 and U+2029 become a
-    line feed in multi-line text and a space otherwise.
+    Bidi controls, lone surrogates and control characters (Unicode category ``Cc``:
+    U+0000-U+001F and U+007F-U+009F) are dropped, except a tab (a space), a line feed
+    (kept in multi-line text, a space otherwise) and the other line-ending controls
+    (``\r``, ``\v``, ``\f``, U+0085: a space). U+2028 and U+2029 become a line feed in
+    multi-line text and a space otherwise.
     """
     table: dict[int, str | None] = {}
     for code in [*range(0x20), *range(0x7F, 0xA0)]:
@@ -60,6 +65,8 @@ def _unsafe_table(*, keep_newlines: bool) -> dict[int, str | None]:
         table[ord(char)] = "\n" if keep_newlines else " "
     for char in BIDI_CONTROLS:
         table[ord(char)] = None
+    for code in SURROGATES:
+        table[code] = None
     return table
 
 
@@ -68,8 +75,16 @@ _UNSAFE_MULTILINE = _unsafe_table(keep_newlines=True)
 _UNSAFE_SINGLE_LINE = _unsafe_table(keep_newlines=False)
 
 
+def strip_surrogates(value: str) -> str:
+    """Return ``value`` without lone surrogates (U+D800-U+DFFF), nothing else changed.
+
+    For text that is not a comment field but must be encodable (tokens, keys).
+    """
+    return value.translate(_SURROGATE_TABLE)
+
+
 def strip_unsafe(value: str, *, multiline: bool = True) -> str:
-    """Return ``value`` without NUL, control and bidi override/isolate characters.
+    """Return ``value`` without NUL, control, bidi control or lone surrogate characters.
 
     Lighter than :func:`clean_text`: nothing else changes, so it fits raw form
     input that may be shown back to its author.
@@ -81,9 +96,9 @@ def clean_text(value: str) -> str:
     """Return ``value`` normalised for storage as a comment body.
 
     NFC-normalises, turns CRLF and CR into LF, drops NUL bytes, other control
-    characters and bidi override/isolate characters, trims trailing spaces on
-    each line and collapses runs of blank lines. The length limits apply to the
-    result (counted in characters, not bytes).
+    characters, bidi override/isolate characters and lone surrogates, trims
+    trailing spaces on each line and collapses runs of blank lines. The length
+    limits apply to the result (counted in characters, not bytes).
     """
     text = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
     text = text.translate(_UNSAFE_MULTILINE)

@@ -411,28 +411,49 @@ def test_comments_page_lookup_resolves_public_urls(client, comments_article):
     assert missing.status_code == 404
 
 
-@pytest.mark.parametrize("field", ["body", "author_name", "author_email", "author_url"])
-def test_comments_create_lone_surrogate_is_422_not_500(client, comments_article, field):
+@pytest.mark.parametrize(
+    ("field", "value", "stored"),
+    [
+        ("body", "Une remarque \ud800posée", "Une remarque posée"),
+        ("author_name", "Na\udfffdia", "Nadia"),
+        ("author_email", "nadia\ud800@example.org", "nadia@example.org"),
+        ("author_url", "https://ex\udc00.ma", "https://ex.ma"),
+    ],
+)
+def test_comments_create_drops_lone_surrogates_not_500(
+    client, comments_article, field, value, stored
+):
     # "\ud800" is a valid JSON escape but no UTF-8 text: it used to reach the
-    # service and fail there (HTTP 500).
-    value = "Une remarque \ud800 posée"
+    # service and fail there (HTTP 500). Like every write path, the API drops it.
     response = post_json(
         client,
         create_url(comments_article),
         payload(comments_article, **{field: value}),
     )
+    assert response.status_code == 201
+    assert getattr(Comment.objects.get(), field) == stored
+
+
+def test_comments_create_lone_surrogate_in_token_is_refused_not_500(
+    client, comments_article
+):
+    data = payload(comments_article)
+    data["token"] += "\ud800"
+    response = post_json(client, create_url(comments_article), data)
+    # Dropped, the token is intact again: a surrogate cannot forge anything.
+    assert response.status_code == 201
+    data["token"] = "\ud800" + "x" * 20
+    response = post_json(client, create_url(comments_article), data)
     assert response.status_code == 422
-    assert response.json()["errors"][0]["loc"][-1] == field
-    assert not Comment.objects.exists()
+    assert response.json()["type"] == "urn:manchette:problem:bad_token"
 
 
-def test_comments_flag_note_with_lone_surrogate_is_422(client, comments_article):
+def test_comments_flag_note_drops_lone_surrogate(client, comments_article):
     comment = CommentFactory(target=comments_article)
     response = post_json(
         client,
         reverse("api:comments_flag", kwargs={"comment_id": comment.pk}),
         {"reason": "spam", "note": "voir \udfff ici"},
     )
-    assert response.status_code == 422
-    assert response.json()["errors"][0]["loc"][-1] == "note"
-    assert not CommentFlag.objects.exists()
+    assert response.status_code == 201
+    assert CommentFlag.objects.get().note == "voir  ici"

@@ -1,6 +1,7 @@
 """Hostile input on every write path: service, form view, JSON view, import."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
 import pytest
 from django.template import Context, Template
@@ -200,3 +201,114 @@ def test_stored_hostile_row_is_still_sanitised_at_render(comments_article):
     assert "<script>alert" not in html
     assert "<svg" not in html
     assert not set(BIDI) & set(html.split('class="comment-content"')[1])
+
+
+# --- lone surrogates: dropped by the shared cleaners on every write path ----
+
+SURROGATE_BODY = "Un avis\ud800 sur le port\udfff."
+
+
+def test_cleaners_drop_lone_surrogates():
+    from manchette.comments.sanitize import strip_unsafe
+
+    assert clean_text(SURROGATE_BODY) == "Un avis sur le port."
+    assert clean_name("Sa\udc00mira\ud800") == "Samira"
+    assert strip_unsafe("a\ud800b") == "ab"
+    assert render_body(SURROGATE_BODY) == "<p>Un avis sur le port.</p>"
+
+
+def test_service_path_drops_lone_surrogates(comments_article):
+    comment = comment_submit(
+        target=comments_article,
+        body=SURROGATE_BODY,
+        author_name="Sa\ud800mira",
+        author_email="samira\udfff@example.org",
+        author_url="https://ex\ud800.ma",
+        user_agent="Firefox\udc00",
+        idempotency_key="key\ud800",
+    ).comment
+    comment.refresh_from_db()
+    assert (comment.body, comment.author_name) == ("Un avis sur le port.", "Samira")
+    assert (comment.author_email, comment.author_url) == (
+        "samira@example.org",
+        "https://ex.ma",
+    )
+    assert (comment.user_agent, comment.idempotency_key) == ("Firefox", "key")
+
+
+def test_form_path_drops_lone_surrogates(comments_article):
+    # Browsers cannot send one (form data is UTF-8), but a form class is also
+    # used by Python callers: it cleans like the service.
+    from manchette.comments.forms import CommentForm
+
+    form = CommentForm(
+        comments_article,
+        data=form_data(comments_article, body=SURROGATE_BODY, author_name="Sa\ud800m"),
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["body"] == "Un avis sur le port."
+    assert form.cleaned_data["author_name"] == "Sam"
+
+
+def test_form_view_with_surrogate_bytes_is_not_500(client, comments_article):
+    # A surrogate encoded as UTF-8 bytes (ED A0 80, not valid UTF-8) is decoded
+    # as replacement characters by Django: stored without any surrogate.
+    fields = {k: v for k, v in form_data(comments_article).items() if k != "body"}
+    encoded = urlencode(fields).encode() + b"&body=Avis+%ED%A0%80+sur+le+port"
+    response = client.generic(
+        "POST",
+        reverse("comments:post"),
+        encoded,
+        content_type="application/x-www-form-urlencoded",
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 201
+    body = Comment.objects.get().body
+    assert body.startswith("Avis ")
+    assert not any("\ud800" <= c <= "\udfff" for c in body)
+
+
+def test_edit_path_drops_lone_surrogates(client, comments_article):
+    from manchette.comments.tokens import comment_edit, issue_edit_token
+
+    comment = comment_submit(
+        target=comments_article,
+        body="Premier avis.",
+        author_name="A",
+        author_email="a@example.org",
+    ).comment
+    token = issue_edit_token(comment)
+    edited = comment_edit(comment=comment, token=token, body=SURROGATE_BODY)
+    edited.refresh_from_db()
+    assert edited.body == "Un avis sur le port."
+
+
+def test_import_path_drops_lone_surrogates(comments_article):
+    comment = comment_import(
+        target=comments_article,
+        source="wxr\ud800",
+        external_id="9\udfff",
+        body=SURROGATE_BODY,
+        author_name="Ano\ud800nyme",
+        author_email="x\ud800@example.org",
+        author_url="https://ex\ud800.ma",
+        submitted_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+    ).comment
+    comment.refresh_from_db()
+    assert (comment.source, comment.external_id) == ("wxr", "9")
+    assert (comment.body, comment.author_name) == ("Un avis sur le port.", "Anonyme")
+    assert (comment.author_email, comment.author_url) == (
+        "x@example.org",
+        "https://ex.ma",
+    )
+
+
+def test_flag_path_drops_lone_surrogates(comments_article):
+    from manchette.comments.flags import comment_flag
+    from tests.factories import CommentFactory
+
+    comment = CommentFactory(target=comments_article)
+    flag = comment_flag(
+        comment=comment, reason="spam", note="voir\ud800 ici", flagger="f" * 64
+    ).flag
+    assert flag.note == "voir ici"

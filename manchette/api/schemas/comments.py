@@ -9,6 +9,7 @@ from ninja import Field, Schema
 from pydantic import field_validator
 
 from manchette.comments.models import FlagReason  # noqa: TC001 - used by pydantic
+from manchette.comments.sanitize import strip_surrogates
 
 
 class CommentOut(Schema):
@@ -62,19 +63,19 @@ class FormTokenOut(Schema):
 
 
 class _UnicodeIn(Schema):
-    r"""Input whose text fields must be valid Unicode.
+    r"""Input whose text fields are made valid Unicode before anything else.
 
     JSON can carry a lone surrogate (``"\ud800"``) that no UTF-8 text can
-    hold; refused here (422 with the field) instead of failing deeper (500).
+    hold. It is dropped here, as the comments app's text cleaners drop it on
+    every other write path (form, edit, import), so it can neither fail deeper
+    (HTTP 500) nor be stored.
     """
 
-    @field_validator("*")
+    @field_validator("*", mode="before")
     @classmethod
     def _no_lone_surrogate(cls, value: object) -> object:
-        if isinstance(value, str) and any(
-            "\ud800" <= char <= "\udfff" for char in value
-        ):
-            raise ValueError("Text is not valid Unicode (lone surrogate).")
+        if isinstance(value, str):
+            return strip_surrogates(value)
         return value
 
 
