@@ -92,7 +92,22 @@ class _CommentFeedBase(Feed):  # type: ignore[type-arg]
 
     @override
     def item_guid(self, item: AbstractComment) -> str:
-        return f"{self.item_link(item)}"
+        """Return the comment's absolute permalink (stable across page moves).
+
+        RSS 2.0: a ``<guid isPermaLink="true">`` must be a full URL that opens
+        the item; ``comments:permalink`` redirects to the page showing it.
+        """
+        path = reverse("comments:permalink", args=[item.pk])
+        base = comments_settings().BASE_URL.rstrip("/")
+        if base:
+            return base + path
+        if self.request is not None:
+            return self.request.build_absolute_uri(path)
+        return path
+
+    @override
+    def item_guid_is_permalink(self, item: AbstractComment) -> bool:
+        return True
 
     @override
     def item_author_name(self, item: AbstractComment) -> str:

@@ -73,3 +73,25 @@ def test_comment_feed_link_tag_renders_alternate_link(comments_article):
     )
     assert html.startswith('<link rel="alternate" type="application/rss+xml"')
     assert object_feed(comments_article) in html
+
+
+def test_feed_guids_are_absolute_permalinks(client, comments_article):
+    shown = CommentFactory(target=comments_article, body="Avis publié.")
+    permalink = reverse("comments:permalink", args=[shown.pk])
+    for url in (reverse("comments:feed"), object_feed(comments_article)):
+        guid = items(client.get(url))[0].find("guid")
+        assert guid.text == f"http://testserver{permalink}"
+        assert guid.get("isPermaLink") == "true"
+        # The permalink opens the page that shows the comment.
+        landing = client.get(guid.text)
+        assert landing.status_code == 302
+        assert landing["Location"].endswith(f"#comment-{shown.pk}")
+
+
+def test_feed_guids_use_the_configured_base_url(client, comments_article, settings):
+    settings.COMMENTS_BASE_URL = "https://www.example.ma/"
+    shown = CommentFactory(target=comments_article)
+    guid = items(client.get(reverse("comments:feed")))[0].findtext("guid")
+    assert guid == "https://www.example.ma" + reverse(
+        "comments:permalink", args=[shown.pk]
+    )

@@ -115,3 +115,23 @@ def test_comments_erase_command_summary_and_dry_run(samira, capsys):
     assert not Comment.objects.filter(
         author_email__iexact="samira@example.org"
     ).exists()
+
+
+@pytest.mark.parametrize("subcommand", ["export", "erase"])
+@pytest.mark.parametrize("address", ["not-an-email", "samira@", "", "a b@ex.org"])
+def test_comments_privacy_commands_refuse_an_invalid_address(
+    samira, capsys, subcommand, address
+):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="Not a valid email address"):
+        call_command("comments", subcommand, address)
+    assert capsys.readouterr().out == ""
+    assert (
+        Comment.objects.filter(author_email__iexact="samira@example.org").count() == 2
+    )
+
+
+def test_comments_export_command_accepts_spaces_around_the_address(samira, capsys):
+    call_command("comments", "export", "  Samira@Example.org ")
+    assert len(json.loads(capsys.readouterr().out)["comments"]) == 2

@@ -11,7 +11,9 @@ import json
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, override
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.validators import validate_email
 from django.utils import timezone
 
 from manchette.comments.conf import comments_settings
@@ -53,8 +55,19 @@ def _export_arguments(parser: CommandParser) -> None:
     parser.add_argument("email", help="The email address the request is about.")
 
 
+def _valid_address(value: str) -> str:
+    """Return ``value`` trimmed, or raise ``CommandError`` if it is no email address."""
+    address = value.strip()
+    try:
+        validate_email(address)
+    except ValidationError:
+        msg = f"Not a valid email address: {address!r}."
+        raise CommandError(msg) from None
+    return address
+
+
 def _export(command: BaseCommand, options: dict[str, Any]) -> None:
-    data = export_email(options["email"])
+    data = export_email(_valid_address(options["email"]))
     command.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
 
 
@@ -72,7 +85,9 @@ def _erase_arguments(parser: CommandParser) -> None:
 
 def _erase(command: BaseCommand, options: dict[str, Any]) -> None:
     summary = erase_email(
-        options["email"], delete_body=options["delete"], dry_run=options["dry_run"]
+        _valid_address(options["email"]),
+        delete_body=options["delete"],
+        dry_run=options["dry_run"],
     )
     verb = "Would anonymise" if summary.dry_run else "Anonymised"
     command.stdout.write(
