@@ -121,6 +121,14 @@ class AbstractComment(models.Model):
     idempotency_key = models.CharField(  # noqa: DJ001
         _("idempotency key"), max_length=64, null=True, blank=True
     )
+    form_nonce = models.CharField(  # noqa: DJ001
+        _("form token nonce"),
+        max_length=64,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The nonce of the signed form that posted it (single use)."),
+    )
     fingerprint = models.CharField(
         _("duplicate fingerprint"), max_length=64, blank=True, editable=False
     )
@@ -176,6 +184,11 @@ def comment_constraints(prefix: str) -> list[models.BaseConstraint]:
             fields=["content_type", "object_pk", "idempotency_key"],
             condition=models.Q(idempotency_key__isnull=False),
             name=f"{prefix}_unique_idempotency_key",
+        ),
+        models.UniqueConstraint(
+            fields=["content_type", "object_pk", "form_nonce"],
+            condition=models.Q(form_nonce__isnull=False),
+            name=f"{prefix}_unique_form_nonce",
         ),
         models.UniqueConstraint(
             fields=["content_type", "object_pk", "fingerprint", "fingerprint_bucket"],

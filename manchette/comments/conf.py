@@ -31,6 +31,15 @@ class CommentsSettings:
     HOLD_LINKS: int = 2
     DUPLICATE_SECONDS: int = 60
     FLOOD_SECONDS: int = 15
+    # Per client IP budget (IPv4 address or IPv6 /64): a budget, not a slot,
+    # because many readers can share one address behind a mobile or office NAT.
+    IP_BUDGET: int = 20
+    IP_BUDGET_SECONDS: int = 60
+    # Reverse proxies in front of the app whose X-Forwarded-For entry is trusted
+    # (0: use REMOTE_ADDR, the socket peer).
+    TRUSTED_PROXY_COUNT: int = 0
+    # How long a simultaneous copy of a submission waits for the first one.
+    TWIN_WAIT_SECONDS: float = 10.0
     MIN_SUBMIT_SECONDS: int = 3
     MAX_FORM_AGE_SECONDS: int = 2 * 60 * 60
     PER_PAGE: int = 50

@@ -35,3 +35,13 @@ class TargetUnavailableError(CommentError):
     """The target is not published (``live`` is false) or does not exist."""
 
     code = "unavailable"
+
+
+class FormTokenUsedError(CommentRejectedError):
+    """The form token already produced a comment with different content.
+
+    Each signed form token (its nonce) posts one comment: sending the same
+    content again returns that comment, anything else is refused.
+    """
+
+    code = "token_used"

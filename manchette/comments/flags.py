@@ -32,6 +32,7 @@ from manchette.comments.models import Comment, CommentFlag, FlagReason
 from manchette.comments.privacy import anonymize_ip
 from manchette.comments.sanitize import clean_text
 from manchette.comments.signals import comment_flagged
+from manchette.comments.web import client_ip
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -224,7 +225,7 @@ def request_flagger_key(request: HttpRequest) -> str:
     return flagger_key(
         user=getattr(request, "user", None),
         session_key=session_key,
-        ip=request.META.get("REMOTE_ADDR"),
+        ip=client_ip(request),
     )
 
 

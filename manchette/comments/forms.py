@@ -2,7 +2,8 @@
 
 The security token is signed with ``django.core.signing`` and carries the target
 (content type and primary key), the time the form was shown and a random nonce
-that doubles as the idempotency key, so a double click stores one comment.
+that makes the form single use (a double click stores one comment; see
+:mod:`manchette.comments.submissions`).
 """
 
 from __future__ import annotations
@@ -158,8 +159,16 @@ class CommentForm(forms.Form):
                 del self.fields[name]
 
     @property
+    def nonce(self) -> str:
+        """Return the nonce of the submitted token (valid after ``is_valid()``).
+
+        It makes the form single use: ``comment_submit(form_nonce=...)``.
+        """
+        return self._nonce
+
+    @property
     def idempotency_key(self) -> str:
-        """Return the nonce of the submitted token (valid after ``is_valid()``)."""
+        """Return :attr:`nonce` (kept for callers that used the earlier name)."""
         return self._nonce
 
     def security_report(self) -> SecurityReport:

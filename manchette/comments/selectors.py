@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Q
+
 from manchette.comments import get_comment_model
 from manchette.comments.abstracts import CommentStatus
 from manchette.comments.conf import comments_settings
@@ -148,5 +150,27 @@ def comment_by_key(obj: Model | Any, *, idempotency_key: str) -> AbstractComment
     model = get_comment_model()
     found: AbstractComment | None = (
         model.objects.for_object(obj).filter(idempotency_key=idempotency_key).first()
+    )
+    return found
+
+
+def comment_by_submission(
+    obj: Model | Any, *, form_nonce: str = "", idempotency_key: str | None = None
+) -> AbstractComment | None:
+    """Return the comment on ``obj`` posted with this form nonce or client key.
+
+    One indexed query (both columns are unique per object); ``None`` when
+    neither is given or nothing matches.
+    """
+    condition = Q()
+    if form_nonce:
+        condition |= Q(form_nonce=form_nonce)
+    if idempotency_key:
+        condition |= Q(idempotency_key=idempotency_key)
+    if not condition:
+        return None
+    model = get_comment_model()
+    found: AbstractComment | None = (
+        model.objects.for_object(obj).filter(condition).first()
     )
     return found

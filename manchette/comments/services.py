@@ -27,6 +27,7 @@ from manchette.comments.conf import comments_settings
 from manchette.comments.errors import (
     CommentRejectedError,
     CommentsClosedError,
+    FormTokenUsedError,
     TargetUnavailableError,
 )
 from manchette.comments.privacy import anonymize_ip
@@ -205,6 +206,37 @@ def _fingerprint(
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def duplicate_fingerprint(
+    *,
+    target: Model | Any,
+    body: str,
+    author_email: str = "",
+    user: AbstractBaseUser | AnonymousUser | None = None,
+    parent_id: int | None = None,
+) -> str:
+    """Return the 64-hex duplicate fingerprint ``comment_submit`` would store.
+
+    It hashes the target, the author (account, else lower-cased email), the
+    requested parent and the normalised text (case and spacing folded), so an
+    entry point can recognise a repeat of a submission before calling the
+    service (see :mod:`manchette.comments.submissions`). ``body`` is cleaned
+    here; lengths are not checked.
+    """
+    real_user = _real_user(user)
+    identity = (
+        f"user:{real_user.pk}"
+        if real_user is not None
+        else f"email:{clean_name(author_email).lower()}"
+    )
+    content_type = ContentType.objects.get_for_model(target)
+    return _fingerprint(
+        target_key=f"{content_type.pk}:{target.pk}",
+        identity=identity,
+        parent_id=parent_id,
+        body=clean_text(body),
+    )
+
+
 def _bucket(moment: datetime, seconds: int) -> int:
     return int(moment.timestamp()) // max(seconds, 1)
 
@@ -219,12 +251,25 @@ def _find_duplicate(
     *,
     content_type: ContentType,
     object_pk: str,
+    form_nonce: str | None,
     idempotency_key: str | None,
     fingerprint: str,
     since: datetime,
 ) -> AbstractComment | None:
     model = get_comment_model()
     same_object = model.objects.filter(content_type=content_type, object_pk=object_pk)
+    if form_nonce:
+        by_nonce = same_object.filter(form_nonce=form_nonce).first()
+        if by_nonce is not None:
+            if by_nonce.fingerprint != fingerprint:
+                raise FormTokenUsedError(
+                    _(
+                        "This form was already used to post another comment. "
+                        "Reload the page to post a new one."
+                    ),
+                    field="security_token",
+                )
+            return by_nonce
     if idempotency_key:
         by_key = same_object.filter(idempotency_key=idempotency_key).first()
         if by_key is not None:
@@ -306,6 +351,7 @@ def comment_submit(
     ip: str | None = None,
     user_agent: str = "",
     idempotency_key: str | None = None,
+    form_nonce: str | None = None,
     security: SecurityReport = SecurityReport(),
     request: HttpRequest | None = None,
 ) -> SubmitResult:
@@ -322,6 +368,11 @@ def comment_submit(
     ``created=False`` and stores nothing; database constraints make this hold for
     concurrent requests too.
 
+    ``form_nonce`` (the nonce of the signed form token) makes the form single
+    use: a second submission with the same nonce on this target returns the
+    first comment when it has the same author, parent and normalised text, and
+    is refused with ``FormTokenUsedError`` otherwise, whatever the time elapsed.
+
     The comment is never approved here: ``comment_submitted`` is sent and the
     status is read back afterwards. With no receiver, or when a receiver raises
     (it is logged and its writes rolled back), the comment stays pending. A
@@ -332,6 +383,7 @@ def comment_submit(
         TargetUnavailableError: the target is not live.
         CommentsClosedError: the target has ``comments_enabled`` false.
         CommentRejectedError: invalid input; ``field`` names the culprit.
+        FormTokenUsedError: ``form_nonce`` already posted other content.
 
     """
     conf = comments_settings()
@@ -345,6 +397,7 @@ def comment_submit(
         user=real_user,
     )
     key = clean_name(idempotency_key or "")[:64] or None
+    nonce = clean_name(form_nonce or "")[:64] or None
     model = get_comment_model()
     content_type = ContentType.objects.get_for_model(target)
     object_pk = str(target.pk)
@@ -366,6 +419,7 @@ def comment_submit(
         found = _find_duplicate(
             content_type=content_type,
             object_pk=object_pk,
+            form_nonce=nonce,
             idempotency_key=key,
             fingerprint=fingerprint,
             since=now - timedelta(seconds=conf.DUPLICATE_SECONDS),
@@ -398,6 +452,7 @@ def comment_submit(
             "body": text,
             "submitted_at": now,
             "idempotency_key": key,
+            "form_nonce": nonce,
             "fingerprint": fingerprint,
             "fingerprint_bucket": int(now.timestamp())
             // max(conf.DUPLICATE_SECONDS, 1),

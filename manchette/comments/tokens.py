@@ -115,10 +115,20 @@ def verify_edit_token(comment: AbstractComment, token: str | None) -> None:
 def grant_edit_token(request: HttpRequest, comment: AbstractComment) -> str:
     """Issue a token for ``comment`` and keep it in this browser's session."""
     token = issue_edit_token(comment)
-    tokens = dict(request.session.get(SESSION_KEY, {}))
-    tokens[str(comment.pk)] = token
-    request.session[SESSION_KEY] = dict(list(tokens.items())[-_SESSION_LIMIT:])
+    keep_edit_token(request, comment.pk, token)
     return token
+
+
+def keep_edit_token(request: HttpRequest, comment_id: int, token: str) -> None:
+    """Keep an already issued edit ``token`` in this browser's session.
+
+    Used when a second copy of a submission (double click) is answered with
+    the first copy's comment: its session keeps the same edit link.
+    """
+    tokens = dict(request.session.get(SESSION_KEY, {}))
+    tokens.pop(str(comment_id), None)
+    tokens[str(comment_id)] = token
+    request.session[SESSION_KEY] = dict(list(tokens.items())[-_SESSION_LIMIT:])
 
 
 def session_edit_token(request: HttpRequest | None, comment_id: int) -> str | None:

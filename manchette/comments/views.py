@@ -34,14 +34,28 @@ from manchette.comments.errors import (
     CommentsClosedError,
     TargetUnavailableError,
 )
-from manchette.comments.flood import claim_flood_slots
+from manchette.comments.flood import claim_flood_slots, spend_ip_budget
 from manchette.comments.forms import make_security_token, target_from_token
 from manchette.comments.notifications import subscription_request_for
 from manchette.comments.sanitize import strip_unsafe
-from manchette.comments.selectors import comment_by_key, comment_tree
-from manchette.comments.services import check_target_open, comment_submit
+from manchette.comments.selectors import comment_by_submission, comment_tree
+from manchette.comments.services import (
+    check_target_open,
+    comment_submit,
+    duplicate_fingerprint,
+)
+from manchette.comments.submissions import (
+    Claim,
+    Settled,
+    claim_submission,
+    submission_keys,
+)
 from manchette.comments.templatetags.comments import comment_context
-from manchette.comments.tokens import grant_edit_token
+from manchette.comments.tokens import (
+    grant_edit_token,
+    keep_edit_token,
+    session_edit_token,
+)
 from manchette.comments.web import (
     client_ip,
     own_comment_ids,
@@ -77,10 +91,15 @@ def _error(
             if form is not None
             else {}
         )
-        return JsonResponse(
-            {"ok": False, "code": code, "message": message, "errors": errors},
-            status=status,
-        )
+        body: dict[str, Any] = {
+            "ok": False,
+            "code": code,
+            "message": message,
+            "errors": errors,
+        }
+        if target is not None:  # a fresh form token to send the text again
+            body["token"] = make_security_token(target)
+        return JsonResponse(body, status=status)
     context = {
         "message": message,
         "code": code,
@@ -119,6 +138,22 @@ def _flood_keys(request: HttpRequest, form: CommentForm) -> list[str]:
     return keys
 
 
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest() if value else ""
+
+
+def _same_browser(request: HttpRequest, form: CommentForm, settled: Settled) -> bool:
+    """Whether a twin comes from the browser that sent the first copy.
+
+    Holding the same form token proves it (the token is personal to one page
+    view); otherwise the same session does.
+    """
+    if settled.owner and settled.owner == _digest(form.nonce):
+        return True
+    session_key = request.session.session_key or ""
+    return bool(session_key) and settled.session == _digest(session_key)
+
+
 def _success(
     request: HttpRequest,
     *,
@@ -126,16 +161,27 @@ def _success(
     comment: AbstractComment,
     form: CommentForm,
     created: bool,
+    twin_of: Settled | None = None,
 ) -> HttpResponse:
-    remember_own_comment(request, comment.pk)
+    same_browser = twin_of is not None and _same_browser(request, form, twin_of)
+    if created or same_browser or comment.pk in own_comment_ids(request):
+        remember_own_comment(request, comment.pk)
     if created:  # Reader features: edit/delete token, reply emails (opt-in).
         grant_edit_token(request, comment)
         if form.cleaned_data.get("notify_replies"):
             subscription_request_for(request, target=target, comment=comment)
+    elif same_browser and twin_of is not None and twin_of.edit_token:
+        # Both copies' sessions must keep the edit link, whichever is saved last.
+        keep_edit_token(request, comment.pk, twin_of.edit_token)
     held = comment.status != CommentStatus.APPROVED
     tree = comment_tree(target, own_ids=own_comment_ids(request))
-    page = tree.page_of(comment.pk) or 1
-    url = f"{target_url(target, request)}?cpage={page}#comment-{comment.pk}"
+    page = tree.page_of(comment.pk)
+    if page is None:
+        # Not shown to this reader (refused by moderation, or someone else's
+        # held comment): point at the comment area, never at a missing anchor.
+        url = f"{target_url(target, request)}#comments-title"
+    else:
+        url = f"{target_url(target, request)}?cpage={page}#comment-{comment.pk}"
     response: HttpResponse
     if _wants_json(request):
         node_context = comment_context(
@@ -165,7 +211,9 @@ def _success(
             status=201 if created else 200,
         )
     else:
-        set_notice(request, comment_id=comment.pk, held=held)
+        set_notice(
+            request, comment_id=comment.pk if page is not None else None, held=held
+        )
         response = HttpResponseRedirect(url)
     if form.user is None:
         update_author_cookie(
@@ -174,6 +222,22 @@ def _success(
             remember=bool(form.cleaned_data.get("remember")),
             data=form.cleaned_data,
         )
+    return response
+
+
+def _too_many(
+    request: HttpRequest,
+    *,
+    code: str,
+    message: str,
+    seconds: int,
+    target: Model | Any,
+    form: CommentForm,
+) -> HttpResponse:
+    response = _error(
+        request, status=429, code=code, message=message, target=target, form=form
+    )
+    response["Retry-After"] = str(seconds)
     return response
 
 
@@ -220,26 +284,76 @@ def post_comment(request: HttpRequest) -> HttpResponse:
             form=form,
         )
     data = form.cleaned_data
-    keys = _flood_keys(request, form)
-    if not claim_flood_slots(keys):
-        earlier = comment_by_key(target, idempotency_key=form.idempotency_key)
-        if earlier is not None and earlier.pk in own_comment_ids(request):
-            return _success(
-                request, target=target, comment=earlier, form=form, created=False
-            )
-        seconds = comments_settings().FLOOD_SECONDS
+    # A double click or a second tab sends the same submission again, maybe at
+    # the same time: the copies are recognised before the rate limits, so the
+    # second one is answered with the first comment instead of a 429.
+    claim = claim_submission(
+        submission_keys(
+            nonce=form.nonce,
+            fingerprint=duplicate_fingerprint(
+                target=target,
+                body=data["body"],
+                author_email=data.get("author_email", ""),
+                user=request.user,
+                parent_id=data.get("parent") or None,
+            ),
+        )
+    )
+    if claim.timed_out:
         return _error(
             request,
-            status=429,
-            code="flood",
+            status=409,
+            code="in_flight",
             message=_(
-                "You are posting comments too quickly. "
-                "Wait %(seconds)d seconds, then try again."
-            )
-            % {"seconds": seconds},
+                "Your comment is still being sent. Wait a moment, then reload the page."
+            ),
             target=target,
             form=form,
         )
+    try:
+        return _submit(request, target=target, form=form, claim=claim)
+    finally:
+        claim.release()  # nothing stored: the form may be sent again
+
+
+def _submit(
+    request: HttpRequest, *, target: Model | Any, form: CommentForm, claim: Claim
+) -> HttpResponse:
+    """Run the rate limits (first copy only) and the service; settle the claim."""
+    data = form.cleaned_data
+    flood_keys: list[str] = []
+    # A token that already posted (replayed after the claim expired) is a copy
+    # too: the service returns its comment or refuses the reused token.
+    if claim.first and comment_by_submission(target, form_nonce=form.nonce) is None:
+        wait = spend_ip_budget(client_ip(request))
+        if wait:
+            return _too_many(
+                request,
+                code="ip_budget",
+                message=_(
+                    "Too many comments were sent from your network. "
+                    "Wait %(seconds)d seconds, then try again."
+                )
+                % {"seconds": wait},
+                seconds=wait,
+                target=target,
+                form=form,
+            )
+        flood_keys = _flood_keys(request, form)
+        if not claim_flood_slots(flood_keys):
+            seconds = comments_settings().FLOOD_SECONDS
+            return _too_many(
+                request,
+                code="flood",
+                message=_(
+                    "You are posting comments too quickly. "
+                    "Wait %(seconds)d seconds, then try again."
+                )
+                % {"seconds": seconds},
+                seconds=seconds,
+                target=target,
+                form=form,
+            )
     parent = None
     if data.get("parent"):
         parent = (
@@ -259,12 +373,12 @@ def post_comment(request: HttpRequest) -> HttpResponse:
             parent=parent,
             ip=client_ip(request),
             user_agent=request.headers.get("User-Agent", ""),
-            idempotency_key=form.idempotency_key,
+            form_nonce=form.nonce,
             security=form.security_report(),
             request=request,
         )
     except CommentError as error:
-        cache.delete_many(keys)
+        cache.delete_many(flood_keys)
         if error.field:
             form.add_error(None, str(error))
         status = 403 if isinstance(error, CommentsClosedError) else 400
@@ -276,13 +390,24 @@ def post_comment(request: HttpRequest) -> HttpResponse:
             target=target,
             form=form,
         )
-    return _success(
+    response = _success(
         request,
         target=target,
         comment=result.comment,
         form=form,
         created=result.created,
+        twin_of=claim.settled,
     )
+    session_key = request.session.session_key or ""
+    claim.settle(
+        Settled(
+            comment_id=result.comment.pk,
+            owner=_digest(form.nonce),
+            session=_digest(session_key),
+            edit_token=session_edit_token(request, result.comment.pk) or "",
+        )
+    )
+    return response
 
 
 @require_GET

@@ -8,6 +8,7 @@ comment list (:func:`set_thread_version_source`).
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -40,8 +41,12 @@ def remember_own_comment(request: HttpRequest, comment_id: int) -> None:
     request.session[OWN_SESSION_KEY] = ids[-limit:]
 
 
-def set_notice(request: HttpRequest, *, comment_id: int, held: bool) -> None:
-    """Leave a one-time notice for the page the author is redirected to."""
+def set_notice(request: HttpRequest, *, comment_id: int | None, held: bool) -> None:
+    """Leave a one-time notice for the page the author is redirected to.
+
+    ``comment_id`` is the comment the notice links to; pass ``None`` when this
+    reader cannot see it (refused, or held and not theirs): no link then.
+    """
     request.session[NOTICE_SESSION_KEY] = {"id": comment_id, "held": held}
 
 
@@ -104,10 +109,33 @@ def update_author_cookie(
     )
 
 
+def _valid_ip(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
 def client_ip(request: HttpRequest) -> str | None:
-    """Return the client address (``REMOTE_ADDR``; set it from a trusted proxy)."""
-    address: str | None = request.META.get("REMOTE_ADDR")
-    return address
+    """Return the reader's IP address as text, or ``None`` when unknown.
+
+    With ``COMMENTS_TRUSTED_PROXY_COUNT = 0`` (the default) this is
+    ``REMOTE_ADDR``, the socket peer. Behind N trusted reverse proxies (a load
+    balancer, a CDN), each appends the address it received the request from to
+    ``X-Forwarded-For``; the client is then the N-th address from the right of
+    ``X-Forwarded-For`` + ``REMOTE_ADDR``. Entries further left are written by
+    the client and never trusted. A malformed trusted entry falls back to
+    ``REMOTE_ADDR``; a chain shorter than N gives its leftmost address.
+    """
+    remote: str | None = request.META.get("REMOTE_ADDR")
+    proxies = comments_settings().TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    chain = [part.strip() for part in forwarded.split(",") if part.strip()]
+    chain.append(remote or "")
+    candidate = chain[max(len(chain) - 1 - proxies, 0)]
+    return _valid_ip(candidate) or remote
 
 
 def target_url(target: Model | Any, request: HttpRequest | None = None) -> str:

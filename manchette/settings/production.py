@@ -102,6 +102,13 @@ MIDDLEWARE = [
 # Optional overrides of the comments app's defaults (the bench sets them).
 if "COMMENTS_PER_PAGE" in os.environ:
     COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", default=50)
+# Behind a load balancer or CDN: how many proxies append to X-Forwarded-For
+# (the client address is read from there; 0 = the socket peer, REMOTE_ADDR).
+COMMENTS_TRUSTED_PROXY_COUNT = env_int("COMMENTS_TRUSTED_PROXY_COUNT", default=0)
+if "COMMENTS_IP_BUDGET" in os.environ:
+    COMMENTS_IP_BUDGET = env_int("COMMENTS_IP_BUDGET", default=20)
+if "COMMENTS_IP_BUDGET_SECONDS" in os.environ:
+    COMMENTS_IP_BUDGET_SECONDS = env_int("COMMENTS_IP_BUDGET_SECONDS", default=60)
 
 # --- Background tasks: the django-tasks-db queue, run by `manage.py db_worker`.
 INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_db"]

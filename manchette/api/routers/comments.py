@@ -45,14 +45,18 @@ from manchette.api.schemas.comments import (
 )
 from manchette.comments.abstracts import CommentStatus
 from manchette.comments.conf import comments_settings
-from manchette.comments.errors import CommentError, CommentRejectedError
+from manchette.comments.errors import (
+    CommentError,
+    CommentRejectedError,
+    FormTokenUsedError,
+)
 from manchette.comments.flags import (
     FlagRateLimitedError,
     comment_flag,
     flag_rate_check,
     flagger_key,
 )
-from manchette.comments.flood import claim_flood_slots
+from manchette.comments.flood import claim_flood_slots, spend_ip_budget
 from manchette.comments.forms import (
     make_security_token,
     read_security_token,
@@ -63,7 +67,7 @@ from manchette.comments.notifications import subscription_request
 from manchette.comments.privacy import avatar_data_uri
 from manchette.comments.selectors import (
     build_tree,
-    comment_by_key,
+    comment_by_submission,
     comments_for_display,
 )
 from manchette.comments.services import (
@@ -71,8 +75,16 @@ from manchette.comments.services import (
     SecurityReport,
     check_target_open,
     comment_submit,
+    duplicate_fingerprint,
+)
+from manchette.comments.submissions import (
+    Claim,
+    Settled,
+    claim_submission,
+    submission_keys,
 )
 from manchette.comments.tokens import issue_edit_token
+from manchette.comments.web import client_ip
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -155,8 +167,8 @@ def _hash(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def _check_form_token(page: Any, token: str) -> list[str]:
-    """Check the signed form token; return the hold reasons it implies."""
+def _check_form_token(page: Any, token: str) -> tuple[list[str], str]:
+    """Check the signed form token; return its hold reasons and its nonce."""
     conf = comments_settings()
     try:
         payload = read_security_token(token)
@@ -173,7 +185,8 @@ def _check_form_token(page: Any, token: str) -> list[str]:
         raise _token_problem(
             "expired", _("This form token has expired. Fetch a new one.")
         )
-    return [HOLD_TOO_FAST] if age < conf.MIN_SUBMIT_SECONDS else []
+    hold_reasons = [HOLD_TOO_FAST] if age < conf.MIN_SUBMIT_SECONDS else []
+    return hold_reasons, str(payload["n"])
 
 
 def _token_problem(code: str, message: str) -> ApiProblemError:
@@ -312,6 +325,7 @@ def form_token(request: HttpRequest, page_id: int) -> FormTokenOut:
         201: CommentCreatedOut,
         403: ProblemDetail,
         404: ProblemDetail,
+        409: ProblemDetail,
         422: ProblemDetail,
         429: ProblemDetail,
     },
@@ -328,35 +342,100 @@ def create_comment(
     """Submit a comment through ``comment_submit`` and the moderation signals.
 
     Answers 201 with the new comment's status, or 200 with the first comment
-    when the request repeats one (same ``Idempotency-Key`` or double
-    submission). Refused: a filled honeypot or a bad or expired token (422),
-    invalid fields (422), posting again within ``COMMENTS_FLOOD_SECONDS`` (429),
-    closed comments (403).
+    when the request repeats one (same form token and content, same
+    ``Idempotency-Key``, or the same text again), also when the copies arrive
+    at the same time. Each form token posts one comment. Refused: a filled
+    honeypot, a bad or expired token, or a token already used for other
+    content (422, ``token_used``), invalid fields (422), posting again within
+    ``COMMENTS_FLOOD_SECONDS`` or more than ``COMMENTS_IP_BUDGET`` comments per
+    ``COMMENTS_IP_BUDGET_SECONDS`` from one network (429 with ``Retry-After``),
+    a copy whose first is still in flight after ``COMMENTS_TWIN_WAIT_SECONDS``
+    (409), closed comments (403).
     """
     page = _page(page_id)
     check_target_open(page)
     if payload.homepage.strip():
         raise ApiProblemError(422, "honeypot", _("Your comment could not be accepted."))
-    hold_reasons = _check_form_token(page, payload.token)
+    hold_reasons, nonce = _check_form_token(page, payload.token)
     key = (idempotency_key or "").strip()[:64] or None
-    repeat = comment_by_key(page, idempotency_key=key) if key else None
-    ip = request.META.get("REMOTE_ADDR")
-    flood_keys = [
-        f"comments:flood:api-ip:{_hash(ip or '')}",
-        f"comments:flood:email:{_hash(payload.author_email.strip().lower())}",
-    ]
-    if repeat is None and not claim_flood_slots(flood_keys):
-        seconds = comments_settings().FLOOD_SECONDS
-        raise ApiProblemError(
-            429,
-            "flood",
-            _(
-                "You are posting comments too quickly. "
-                "Wait %(seconds)d seconds, then try again."
-            )
-            % {"seconds": seconds},
-            headers={"Retry-After": str(seconds)},
+    # Copies of one submission (same token, same key or same text) are
+    # recognised before the rate limits: see manchette.comments.submissions.
+    claim = claim_submission(
+        submission_keys(
+            nonce=nonce,
+            idempotency_key=f"{page.pk}:{key}" if key else None,
+            fingerprint=duplicate_fingerprint(
+                target=page,
+                body=payload.body,
+                author_email=payload.author_email,
+                parent_id=payload.parent_id,
+            ),
         )
+    )
+    if claim.timed_out:
+        raise ApiProblemError(
+            409,
+            "in_flight",
+            _("This comment is still being sent. Wait a moment, then retry."),
+            headers={"Retry-After": "2"},
+        )
+    try:
+        return _create(
+            request,
+            page,
+            payload,
+            claim=claim,
+            nonce=nonce,
+            key=key,
+            hold_reasons=hold_reasons,
+        )
+    finally:
+        claim.release()  # nothing stored: the token may be used again
+
+
+def _create(
+    request: HttpRequest,
+    page: Any,
+    payload: CommentIn,
+    *,
+    claim: Claim,
+    nonce: str,
+    key: str | None,
+    hold_reasons: list[str],
+) -> Status[CommentCreatedOut]:
+    """Run the rate limits (first copy only), the service, and settle the claim."""
+    ip = client_ip(request)
+    flood_keys: list[str] = []
+    repeat = comment_by_submission(page, form_nonce=nonce, idempotency_key=key)
+    if claim.first and repeat is None:
+        wait = spend_ip_budget(ip)
+        if wait:
+            raise ApiProblemError(
+                429,
+                "ip_budget",
+                _(
+                    "Too many comments were sent from your network. "
+                    "Wait %(seconds)d seconds, then try again."
+                )
+                % {"seconds": wait},
+                headers={"Retry-After": str(wait)},
+            )
+        flood_keys = [
+            f"comments:flood:api-ip:{_hash(ip or '')}",
+            f"comments:flood:email:{_hash(payload.author_email.strip().lower())}",
+        ]
+        if not claim_flood_slots(flood_keys):
+            seconds = comments_settings().FLOOD_SECONDS
+            raise ApiProblemError(
+                429,
+                "flood",
+                _(
+                    "You are posting comments too quickly. "
+                    "Wait %(seconds)d seconds, then try again."
+                )
+                % {"seconds": seconds},
+                headers={"Retry-After": str(seconds)},
+            )
     parent = None
     if payload.parent_id is not None:
         parent = (
@@ -386,8 +465,15 @@ def create_comment(
             ip=ip,
             user_agent=request.headers.get("User-Agent", ""),
             idempotency_key=key,
+            form_nonce=nonce,
             security=SecurityReport(hold_reasons=tuple(hold_reasons)),
         )
+    except FormTokenUsedError:
+        cache.delete_many(flood_keys)
+        raise _token_problem(
+            "token_used",
+            _("This form token was already used for another comment. Fetch a new one."),
+        ) from None
     except CommentRejectedError as error:
         cache.delete_many(flood_keys)
         raise comment_error_problem(error) from None
@@ -417,6 +503,8 @@ def create_comment(
         edit_seconds=comments_settings().EDIT_SECONDS,
         comment=_comment_out(request, comment) if approved else None,
     )
+    # Last, after every write: a waiting copy now answers with this comment.
+    claim.settle(Settled(comment_id=comment.pk))
     return Status(201 if result.created else 200, body)
 
 
@@ -447,7 +535,7 @@ def flag_comment(
     target = comment.content_object if comment is not None else None
     if comment is None or target is None or not getattr(target, "live", True):
         raise ApiProblemError(404, "comment-not-found", _("This comment is not shown."))
-    ip = request.META.get("REMOTE_ADDR") or ""
+    ip = client_ip(request) or ""
     key = flagger_key(session_key=f"api:{ip}", ip=ip)
     try:
         flag_rate_check(key)

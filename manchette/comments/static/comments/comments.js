@@ -62,6 +62,10 @@
         return response.json().then(function (data) { return { ok: response.ok, data: data }; });
       }).then(function (result) {
         var data = result.data;
+        if (data.token) {  // a fresh form token, also after a refusal
+          var token = form.querySelector("[data-security-token]");
+          if (token) { token.value = data.token; }
+        }
         if (!result.ok || !data.ok) {
           var details = [];
           Object.keys(data.errors || {}).forEach(function (name) {
@@ -87,10 +91,6 @@
         }
         if (item && target && !document.getElementById(item.id)) {
           target.appendChild(item);
-        }
-        if (data.token) {
-          var token = form.querySelector("[data-security-token]");
-          if (token) { token.value = data.token; }
         }
         var area = form.querySelector("textarea");
         if (area) { area.value = ""; }
