@@ -229,7 +229,10 @@ def main() -> None:
 
             profiler = cProfile.Profile()
             report = profiler.runcall(import_wxr, export, ImportOptions(home=home))
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+            stats = pstats.Stats(profiler)
+            if os.environ["BENCH_PROFILE"].endswith(".prof"):
+                stats.dump_stats(os.environ["BENCH_PROFILE"])
+            stats.sort_stats("cumulative").print_stats(40)
         else:
             report = import_wxr(export, ImportOptions(home=home))
         elapsed = time.perf_counter() - started

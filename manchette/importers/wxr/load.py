@@ -38,7 +38,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.images import ImageFile
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image as PILImage
@@ -54,7 +54,8 @@ from manchette.comments.services import comment_send_submitted, comment_set_stat
 from manchette.comments.signals import comment_submitted, comments_changed
 from manchette.importers.models import ImportKind, ImportRecord
 from manchette.importers.wxr.content import Block, html_to_blocks, html_to_text
-from manchette.importers.wxr.indexing import deferred_indexing
+from manchette.importers.wxr.indexing import child_relation_names, deferred_indexing
+from manchette.importers.wxr.pagetree import PageWriter
 from manchette.importers.wxr.parse import (
     WxrAuthor,
     WxrComment,
@@ -273,6 +274,8 @@ class _Loader:
         self._authors: dict[str, Author | None] = {}
         self._sites: dict[str, Site | None] = {}
         self._new_comments: list[_NewComment] = []
+        self.pages = PageWriter()
+        self._new_revisions: list[Page] = []
         self._queued_comments: set[int] = set()
         self._bulk_moderate = (
             _bulk_moderation(self.comment_model)
@@ -430,7 +433,7 @@ class _Loader:
             slug=self._free_slug(parent, _safe_slug(slug, "section")),
             introduction=term.description if term else "",
         )
-        parent.add_child(instance=page)
+        self.pages.add_child(parent, page)
         self._remember(ImportKind.CATEGORY, slug, page, checksum=_checksum(term))
         self._sections[slug] = page
         return page
@@ -648,15 +651,11 @@ class _Loader:
                 page = model(
                     slug=self._free_slug(
                         parent, self.index.slugs.get(post.id, f"{kind}-{post.id}")
-                    ),
-                    # Page.save() would read both from the database.
-                    locale_id=parent.locale_id,
+                    )
                 )
-                # A new page has a new translation key: it is no site's root.
-                page._is_site_root = False
             self._fill(page, post, status)
             if created:
-                parent.add_child(instance=page)
+                self.pages.add_child(parent, page)
             else:
                 page.save()
             if isinstance(page, ArticlePage):
@@ -668,7 +667,7 @@ class _Loader:
             ):
                 page.save_revision(approved_go_live_at=post.date, log_action=False)
             else:
-                self._revision(page)
+                self._new_revisions.append(page)
             self._remember(
                 kind, post.id, page, checksum=checksum, note=note, source_url=post.link
             )
@@ -707,33 +706,56 @@ class _Loader:
             page.introduction = html_to_text(post.excerpt)
             page.body = body
 
-    @staticmethod
-    def _revision(page: Page) -> None:
-        """Store the imported content as the page's latest (and live) revision.
+    def flush_pages_written(self) -> None:
+        """Finish the batch's pages: revisions, parents' ``numchild``, log entries.
 
-        One revision per imported or updated page, so editors find the import
-        in the page's history and can compare later edits with it; no log
-        entry (an import is not an editor's action) and no validation (the
-        page was validated when saved).
+        Each page imported or updated in the batch gets **one revision**
+        holding the imported content, its latest (and live, when published)
+        revision, so editors find the import in the page's history and can
+        compare later edits with it. Revisions are inserted in one
+        ``INSERT`` without validation (the importer built the content) and
+        the pages point at them with one ``UPDATE`` per page field set; no
+        log entry other than the ``wagtail.create`` of a new page.
         """
-        # What page.save_revision(changed=False, clean=False) stores, without
-        # saving the whole page (and its child relations) a second time.
-        revision = Revision.objects.create(
-            content_object=page,
-            base_content_type=page.get_base_content_type(),
-            content=page.serializable_data(),
-            object_str=str(page),
-        )
-        fields: dict[str, Any] = {
-            "latest_revision": revision,
-            "latest_revision_created_at": revision.created_at,
-            "draft_title": page.title,
-        }
-        if page.live:
-            fields["live_revision"] = revision
-        Page.objects.filter(pk=page.pk).update(**fields)
-        for name, value in fields.items():
-            setattr(page, name, value)
+        pages, self._new_revisions = self._new_revisions, []
+        if pages:
+            by_model: dict[type[Page], list[Page]] = collections.defaultdict(list)
+            for page in pages:
+                by_model[type(page)].append(page)
+            for model, group in by_model.items():
+                # serializable_data() reads every child relation of the page.
+                prefetch_related_objects(group, *child_relation_names(model))
+            now = timezone.now()
+            base_type = self._content_type_of(Page)
+            # What page.save_revision(changed=False, clean=False) stores,
+            # without saving each page (and its child relations) again.
+            revisions = Revision.objects.bulk_create(
+                Revision(
+                    content_type=self._content_type(page),
+                    base_content_type=base_type,
+                    object_id=str(page.pk),
+                    content=page.serializable_data(),
+                    object_str=str(page),
+                    created_at=now,
+                )
+                for page in pages
+            )
+            for page, revision in zip(pages, revisions, strict=True):
+                page.latest_revision = revision
+                page.latest_revision_created_at = revision.created_at
+                page.draft_title = page.title
+                if page.live:
+                    page.live_revision = revision
+            Page.objects.bulk_update(
+                pages,
+                [
+                    "latest_revision",
+                    "latest_revision_created_at",
+                    "draft_title",
+                    "live_revision",
+                ],
+            )
+        self.pages.flush()
 
     def _byline(self, page: ArticlePage, post: WxrPost, *, created: bool) -> None:
         author = self.author_for_login(post.author_login)
@@ -1101,6 +1123,7 @@ def import_wxr(
                     loader.term(record)
                 else:
                     loader.post(record)
+            loader.flush_pages_written()
             loader.flush_comments()
             if options.dry_run:
                 transaction.set_rollback(True)
@@ -1123,6 +1146,7 @@ def import_wxr(
         flush()
         with transaction.atomic():
             loader.flush_pages()
+            loader.flush_pages_written()
             loader.flush_comments()
             if options.dry_run:
                 transaction.set_rollback(True)
