@@ -342,15 +342,21 @@ def model_only_thresholds(
     rows: Sequence[Row],
     *,
     min_precision: float = 0.9,
+    max_false_positive_rate: float = 0.05,
     min_flagged: int = 10,
 ) -> dict[str, dict[str, float | int | None]]:
     """Return, per head, the lowest threshold a head can act alone at.
 
     The threshold is the lowest multiple of 0.01 at which the head's precision
-    on ``rows`` is at least ``min_precision`` and stays so at every higher
-    threshold that flags at least ``min_flagged`` rows (fewer flagged rows say
-    nothing about precision). These are the :data:`policy.DEFAULT_MODEL_HOLD`
-    and :data:`policy.DEFAULT_MODEL_TOXICITY_HOLD` values for a new artifact.
+    on ``rows`` is at least ``min_precision`` **and** its false-positive rate
+    (share of negative rows flagged) at most ``max_false_positive_rate``, and
+    both stay so at every higher threshold that flags at least
+    ``min_flagged`` rows (fewer flagged rows say nothing about precision).
+    Precision depends on the rows' base rate (63 % toxic in the shared
+    corpora, far less in a comment section); the false-positive rate does
+    not, and bounds directly the share of clean comments the model alone
+    sends to the queue. These are the :data:`policy.DEFAULT_MODEL_HOLD` and
+    :data:`policy.DEFAULT_MODEL_TOXICITY_HOLD` values for a new artifact.
 
     Parameters
     ----------
@@ -358,15 +364,16 @@ def model_only_thresholds(
     rows : sequence of Row
         Held-out rows (the precision is at their base rate).
     min_precision : float, default=0.9
+    max_false_positive_rate : float, default=0.05
     min_flagged : int, default=10
 
     Returns
     -------
     dict
-        ``{head: {"threshold", "precision", "recall", "flagged", "n",
-        "n_positive"}}``; ``threshold`` (and the figures at it) is ``None``
-        when the head never reaches ``min_precision``: it should never act
-        alone.
+        ``{head: {"threshold", "precision", "recall", "false_positive_rate",
+        "flagged", "n", "n_positive"}}``; ``threshold`` (and the figures at
+        it) is ``None`` when no threshold meets both bounds: the head should
+        never act alone.
     """
     heads = tuple(model.heads_)
     proba = np.asarray(model.predict_proba([r.text for r in rows]), dtype=np.float64)
@@ -379,8 +386,10 @@ def model_only_thresholds(
             "threshold": None,
             "precision": None,
             "recall": None,
+            "false_positive_rate": None,
             "flagged": None,
         }
+        negatives = truth == 0
         for step in range(99, 0, -1):
             threshold = step / 100
             flagged = scores >= threshold
@@ -388,12 +397,14 @@ def model_only_thresholds(
             if count < min_flagged:
                 continue
             precision = float(truth[flagged].mean())
-            if precision < min_precision:
+            fpr = float(flagged[negatives].mean()) if negatives.any() else 0.0
+            if precision < min_precision or fpr > max_false_positive_rate:
                 break
             best = {
                 "threshold": threshold,
                 "precision": precision,
                 "recall": float(flagged[truth == 1].mean()) if truth.any() else None,
+                "false_positive_rate": fpr,
                 "flagged": count,
             }
         result[head] = {

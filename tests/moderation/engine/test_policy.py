@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from manchette.moderation.engine import Action, AuthorHistory, Category, Policy, Reason
+from manchette.moderation.engine.policy import DEFAULT_MODEL_HOLD
 
 
 def _scores(**values: float) -> dict[Category, float]:
@@ -77,9 +78,16 @@ def test_policy_validates_thresholds():
 def test_policy_model_only_evidence_needs_stricter_bar_and_never_rejects():
     policy = Policy()
     no_rules = dict.fromkeys(Category, 0.0)
-    insult = _scores(insult=0.97)
-    assert policy.decide(insult, 0.5, (), rule_scores=no_rules) is Action.APPROVE
-    assert policy.decide(insult, 0.9, (), rule_scores=no_rules) is Action.HOLD
+    # Above the ordinary 0.5 bar, below the model-only one: approved alone.
+    below = _scores(insult=policy.model_hold[Category.INSULT] - 0.01)
+    assert policy.decide(below, 0.5, (), rule_scores=no_rules) is Action.APPROVE
+    toxic = policy.model_toxicity_hold
+    assert policy.decide(below, toxic, (), rule_scores=no_rules) is Action.HOLD
+    assert policy.decide(below, toxic - 0.01, (), rule_scores=no_rules) is (
+        Action.APPROVE
+    )
+    insult = _scores(insult=0.99)
+    assert policy.decide(insult, 0.5, (), rule_scores=no_rules) is Action.HOLD
     assert policy.decide(insult, 0.99, (), rule_scores=no_rules) is Action.HOLD
     # A rule backs the head: held at the ordinary bar, but only the rule's
     # own score can reach the reject threshold.
@@ -100,6 +108,6 @@ def test_policy_model_only_evidence_needs_stricter_bar_and_never_rejects():
 def test_policy_model_hold_accepts_category_values_and_validates():
     policy = Policy(model_hold={"insult": 0.9})
     assert policy.model_hold[Category.INSULT] == 0.9
-    assert policy.model_hold[Category.SPAM] == 0.93  # default kept
+    assert policy.model_hold[Category.SPAM] == DEFAULT_MODEL_HOLD[Category.SPAM]
     with pytest.raises(ValueError, match="model_hold"):
         Policy(model_hold={Category.HATE: 0.0})

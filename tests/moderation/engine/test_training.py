@@ -126,17 +126,23 @@ def test_model_only_threshold_is_lowest_with_lasting_precision():
     rows += [Row(f"n{i}", "fr", {"toxicity": 0}) for i in range(20)]
     scores = {f"p{i}": 0.95 for i in range(20)}
     scores |= {f"n{i}": 0.91 if i < 2 else 0.6 for i in range(20)}
-    found = model_only_thresholds(_FixedScores(scores), rows)["toxicity"]
+    loose = model_only_thresholds(_FixedScores(scores), rows, max_false_positive_rate=1)
+    found = loose["toxicity"]
     assert found["threshold"] == 0.61
     assert found["precision"] == pytest.approx(20 / 22)
     assert found["recall"] == 1.0
+    assert found["false_positive_rate"] == pytest.approx(2 / 20)
     assert found["flagged"] == 22
+    # A 5 % false-positive bound stops above the two negatives at 0.91.
+    bounded = model_only_thresholds(_FixedScores(scores), rows)["toxicity"]
+    assert bounded["threshold"] == 0.92
+    assert bounded["false_positive_rate"] == 0.0
     assert (found["n"], found["n_positive"]) == (40, 20)
-    strict = model_only_thresholds(_FixedScores(scores), rows, min_precision=0.95)
-    assert strict["toxicity"]["threshold"] == 0.92  # above the two negatives
-    never = model_only_thresholds(
-        _FixedScores(scores), rows, min_precision=0.95, min_flagged=21
+    strict = model_only_thresholds(
+        _FixedScores(scores), rows, min_precision=0.95, max_false_positive_rate=1
     )
+    assert strict["toxicity"]["threshold"] == 0.92  # above the two negatives
+    never = model_only_thresholds(_FixedScores(scores), rows, min_flagged=21)
     assert never["toxicity"]["threshold"] is None
 
 

@@ -221,10 +221,12 @@ class Command(BaseCommand):
         self.stdout.write(format_scores(metrics.scores, metrics.baseline))
         for head, found in metrics.extra.get("model_only_hold", {}).items():
             self.stdout.write(
-                f"model-only hold threshold for {head} (precision >= 0.90 on the "
-                f"held-out part): {_fmt(found['threshold'])} "
+                f"model-only hold threshold for {head} (held-out precision >= 0.90, "
+                f"false-positive rate <= 0.05): {_fmt(found['threshold'])} "
                 f"(precision {_fmt(found['precision'])}, recall "
-                f"{_fmt(found['recall'])}, {found['flagged']} rows flagged)"
+                f"{_fmt(found['recall'])}, false-positive rate "
+                f"{_fmt(found['false_positive_rate'])}, {found['flagged']} rows "
+                "flagged)"
             )
         self.stdout.write(
             f"trained on {metrics.n_train} rows, evaluated on {metrics.n_test}; "
