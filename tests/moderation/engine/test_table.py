@@ -95,6 +95,10 @@ CASES: list[tuple[str, Action, Category | None]] = [
     ("Earn money from home!!! click here http://example.com/x", R, S),
     ("Subscribe to my channel for free followers", R, S),
     ("اربح المال من الانترنت اضغط هنا", R, S),
+    # Prize and quick-money imperatives with one link (a spam wave's shape).
+    ("Gagnez vite un iPhone 17 : http://promo.example/go", R, S),
+    ("WIN a free trip to Dubai now https://deal.example", R, S),
+    ("اربح الان 1000 درهم http://cadeau.example", R, S),
     ("Voir http://a.example.com et http://b.example.com", H_, None),
     # --- Personal data.
     ("Appelez-le au 06 12 34 56 78", H_, P),
@@ -126,6 +130,10 @@ CASES: list[tuple[str, Action, Category | None]] = [
     ("espèce de connnnnard", R, I),
     # --- Hard negatives: news about violence.
     ("L'attaque a fait trois morts selon la police", A, None),
+    # Winning a match is not an advert.
+    ("ربح الفريق المباراة بثلاثة أهداف نظيفة", A, None),
+    ("Morocco win big against Spain, what a night", A, None),
+    ("Vous gagnez quoi à répéter ces mensonges ?", A, None),
     ("The police said two people were killed in the crash", A, None),
     ("قتل ثلاثة أشخاص في حادث سير", A, None),
     ("Le procès de l'homme qui a tué sa voisine s'ouvre lundi", A, None),

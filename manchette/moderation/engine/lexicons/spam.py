@@ -83,6 +83,13 @@ PROMOTION: tuple[str, ...] = (
     "rabais|0.4",
     "100 gratuit",
     "tirage au sort|0.4",
+    # Imperatives of prize and quick-money adverts ("gagnez vite", "gagnez un
+    # iPhone"): weak alone, a hold with a link (see SpamRule).
+    "gagnez|0.5",
+    "gagnez vite",
+    "gagner vite",
+    "remportez|0.5",
+    "reclamez votre|0.6",
     # English.
     "earn money",
     "make money",
@@ -118,6 +125,10 @@ PROMOTION: tuple[str, ...] = (
     "text me|0.5",
     "free gift",
     "giveaway|0.4",
+    "win a free|0.7",
+    "you have won|0.6",
+    "claim your prize",
+    "claim your reward",
     "1xbet",
     "bet365",
     "melbet",
@@ -125,6 +136,7 @@ PROMOTION: tuple[str, ...] = (
     "betwinner",
     # Arabic and Darija.
     "ربح المال",
+    "اربح الان",
     "اربح المال",
     "ربح الفلوس",
     "ربح من الانترنت",
@@ -154,7 +166,7 @@ PROMOTION: tuple[str, ...] = (
     "الرابط في البايو",
     "هديه مجانيه",
     "متابعين مجانا",
-    "ربح",
+    "ربح|0.5",  # also "the team won": a hold only with a link
     "ribh lflous",
     "abonniw",
     "ch3al f nhar|0.3",
