@@ -47,6 +47,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +58,8 @@ HOST = "127.0.0.1"
 PORT = 8099
 BASE = f"http://{HOST}:{PORT}"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+#: ``bench-seed`` size of the article that receives the benchmark's posts.
+POST_ARTICLE_COMMENTS = 1
 
 ENV = {
     **os.environ,
@@ -119,6 +122,7 @@ class Result:
     cpu_ms: float
     errors: int
     kb: float
+    load: float = 0.0
 
     @property
     def rps(self) -> float:
@@ -159,6 +163,18 @@ def prepare(sizes: list[int]) -> dict[int, str]:
         paths[n] = out.strip().splitlines()[-1]
         print(f"seeded {n:>5} comments at {paths[n]}", file=sys.stderr)
     return paths
+
+
+def post_target() -> str:
+    """Return the path of the article the POST runs write to.
+
+    A separate article (seeded with one comment), so the comments posted by
+    the benchmark never change the pages the page runs measure.
+    """
+    out = manage(
+        "bench-seed", "--comments", str(POST_ARTICLE_COMMENTS), "--skip-checks"
+    )
+    return out.strip().splitlines()[-1]
 
 
 def _children(pid: int) -> list[int]:
@@ -258,7 +274,12 @@ def run_wrk(
         "--timeout",
         "10s",
     ]
-    cmd += [*(script or []), url]
+    # wrk reads the script's own arguments after the URL and a "--".
+    if script:
+        cut = script.index("--") if "--" in script else len(script)
+        cmd += [*script[:cut], url, *script[cut:]]
+    else:
+        cmd.append(url)
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     after = cpu_ticks(pids)
     span = re.search(r"(\d+) requests in ([\d.]+)(ms|s|m)", out)
@@ -288,13 +309,18 @@ def run_wrk(
         cpu_ms=(after - before) * 1000 / CLK_TCK,
         errors=errors,
         kb=kb,
+        load=os.getloadavg()[0],
     )
 
 
 def page_benchmarks(
-    paths: dict[int, str], *, duration: int, connections: int
+    paths: dict[int, str], *, duration: int, connections: int, only: set[str]
 ) -> list[Result]:
-    """Measure every article uncached (two paginations) and cached."""
+    """Measure every article uncached (two paginations) and cached.
+
+    ``only`` keeps the configurations named there (``off``, ``off-one-page``,
+    ``cached``); empty keeps all.
+    """
     results = []
     configs = [
         # The comment list fragment stays on: after the warm-up these runs
@@ -306,7 +332,10 @@ def page_benchmarks(
         ),
         ("cached", {"PAGE_CACHE": "1"}),
     ]
+    names = {"page cache off": "off", "page cache off, one page": "off-one-page"}
     for name, extra in configs:
+        if only and names.get(name, name) not in only:
+            continue
         with Server(**extra) as server:
             for n, path in paths.items():
                 url = BASE + path
@@ -360,14 +389,19 @@ def _stored(marker: str) -> int:
 
 
 def post_benchmark(path: str, *, duration: int, connections: int) -> Result:
-    """POST comments through the form, with moderation, and count what is stored."""
+    """POST comments through the form, with moderation, and count what is stored.
+
+    Every post comes from 127.0.0.1, so the per-IP budget of the comments app
+    (``COMMENTS_IP_BUDGET``, 20 a minute by default) is raised for this server;
+    the per-session and per-email flood slots still apply (each post has its
+    own session and email).
+    """
     marker = f"Banc {secrets.token_hex(3)}"
-    with Server(PAGE_CACHE="1") as server:
+    with Server(PAGE_CACHE="1", COMMENTS_IP_BUDGET="100000000") as server:
         url = BASE + path
-        count = 400 * duration
-        lines = []
-        action = ""
-        for i in range(count):
+        count = 300 * duration
+
+        def one(i: int) -> tuple[str, str]:
             cookie, fields, action = _fetch_form(url)
             fields.update(
                 {
@@ -377,7 +411,12 @@ def post_benchmark(path: str, *, duration: int, connections: int) -> Result:
                     "author_email": f"banc{i}.{marker[5:]}@example.org",
                 }
             )
-            lines.append(f"{cookie}\t{urllib.parse.urlencode(fields)}")
+            return action, f"{cookie}\t{urllib.parse.urlencode(fields)}"
+
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            fetched = list(pool.map(one, range(count)))
+        action = fetched[0][0]
+        lines = [line for _action, line in fetched]
         time.sleep(3.5)  # past the form's minimum fill-in time
         with tempfile.TemporaryDirectory() as tmp:
             data = Path(tmp) / "posts.tsv"
@@ -394,6 +433,12 @@ def post_benchmark(path: str, *, duration: int, connections: int) -> Result:
                 script=["-s", str(script), "--", str(data), "2"],
             )
             stored = _stored(marker) - before_rows
+    if result.requests > len(lines):
+        print(
+            f"warning: wrk sent {result.requests} posts for {len(lines)} forms;"
+            " forms were reused (refused as double posts)",
+            file=sys.stderr,
+        )
     result.label += f" ({result.requests} sent, {stored} stored)"
     result.requests = stored  # per-second and CPU figures count stored comments
     return result
@@ -402,7 +447,8 @@ def post_benchmark(path: str, *, duration: int, connections: int) -> Result:
 def _row(r: Result) -> str:
     return (
         f"| {r.label} | {r.rps:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} "
-        f"| {r.cpu_per_request:.1f} | {r.kb / r.rps if r.rps else 0:.0f} | {r.errors} |"
+        f"| {r.cpu_per_request:.1f} | {r.kb / r.rps if r.rps else 0:.0f} | {r.errors} "
+        f"| {r.load:.1f} |"
     )
 
 
@@ -415,7 +461,7 @@ def in_process(paths: dict[int, str], *, repeat: int) -> None:
     page is published: route, chrome, article fragments re-rendered, comment
     list warm); no fragment cache at all (``OPS_FRAGMENT_CACHE=False``).
     """
-    os.environ.update({**ENV, "PAGE_CACHE": "0"})
+    os.environ.update({**ENV, "PAGE_CACHE": "0", "COMMENTS_IP_BUDGET": "100000000"})
     import django
 
     django.setup()
@@ -475,6 +521,74 @@ def in_process(paths: dict[int, str], *, repeat: int) -> None:
         f" renders each; load average {os.getloadavg()[0]:.1f} on"
         f" {os.cpu_count()} cores"
     )
+    post_in_process(post_target(), count=max(repeat, 20))
+
+
+def post_in_process(path: str, *, count: int) -> None:
+    """Print CPU ms and queries per comment POST (form, CSRF, moderation).
+
+    Fetches ``count`` forms from the page (each with its own CSRF cookie and
+    signed form token), waits past the form's minimum fill-in time, then posts
+    them one by one with ``django.test.Client`` (CSRF enforced) and times each
+    POST with ``time.process_time``. The moderation engine runs in this
+    process, as in a web worker; the first five posts warm it up.
+    """
+    from collections import Counter
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from manchette.comments.models import Comment
+
+    marker = f"Banc {secrets.token_hex(3)}"
+    forms = []
+    for i in range(count + 5):
+        client = Client(enforce_csrf_checks=True, HTTP_HOST=HOST)
+        html = client.get(path).content.decode()
+        fields = dict(
+            re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html)
+        )
+        found = re.search(
+            r'<form action="([^"]+)" method="post" id="commentform"', html
+        )
+        if found is None:
+            msg = f"no comment form on {path}"
+            raise RuntimeError(msg)
+        fields.update(
+            {
+                "body": f"{marker} {i} : un avis de lecteur sur le sujet du jour,"
+                " avec assez de mots pour passer les règles de longueur.",
+                "author_name": f"Lecteur {i}",
+                "author_email": f"banc{i}.{marker[5:]}@example.org",
+            }
+        )
+        forms.append((client, found[1], fields))
+    time.sleep(3.5)  # past the form's minimum fill-in time
+    for client, action, fields in forms[:5]:
+        client.post(action, fields)
+    samples = []
+    queries = []
+    for client, action, fields in forms[5:]:
+        start = time.process_time()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(action, fields)
+        samples.append((time.process_time() - start) * 1000)
+        queries.append(len(captured.captured_queries))
+        if response.status_code not in {200, 302, 303}:
+            msg = f"POST {action}: HTTP {response.status_code}"
+            raise RuntimeError(msg)
+    samples.sort()
+    median, p90 = samples[len(samples) // 2], samples[len(samples) * 9 // 10]
+    statuses = Counter(
+        Comment.objects.filter(body__startswith=marker).values_list("status", flat=True)
+    )
+    print(
+        f"\ncomment POST in process: {len(samples)} posts, CPU median"
+        f" {median:.1f} ms, p90 {p90:.1f} ms; queries median"
+        f" {sorted(queries)[len(queries) // 2]}; stored by"
+        f" status {dict(statuses)}; load average {os.getloadavg()[0]:.1f}"
+    )
 
 
 def main() -> int:
@@ -490,6 +604,20 @@ def main() -> int:
         help="CPU time per uncached page in this process instead of wrk runs",
     )
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated page runs to keep: off,off-one-page,cached",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=0, help="gunicorn workers (WEB_CONCURRENCY)"
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=0,
+        help="threads per worker (GUNICORN_THREADS; >1 = gthread, keep-alive)",
+    )
     args = parser.parse_args()
     if args.in_process:
         in_process(prepare([int(s) for s in args.sizes.split(",")]), repeat=args.repeat)
@@ -497,6 +625,10 @@ def main() -> int:
     if shutil.which("wrk") is None:
         print("wrk is missing: apt-get install -y wrk", file=sys.stderr)
         return 1
+    if args.workers:
+        ENV["WEB_CONCURRENCY"] = str(args.workers)
+    if args.threads:
+        ENV["GUNICORN_THREADS"] = str(args.threads)
     load = os.getloadavg()[0]
     if load > (os.cpu_count() or 1) * 0.5:
         print(
@@ -506,22 +638,28 @@ def main() -> int:
         )
     sizes = [int(s) for s in args.sizes.split(",")]
     paths = prepare(sizes)
+    only = {name for name in args.only.split(",") if name}
     results = page_benchmarks(
-        paths, duration=args.duration, connections=args.connections
+        paths, duration=args.duration, connections=args.connections, only=only
     )
     if not args.skip_posts:
         results.append(
             post_benchmark(
-                paths[min(sizes)], duration=args.duration, connections=args.connections
+                post_target(), duration=args.duration, connections=args.connections
             )
         )
-    workers = ENV.get("WEB_CONCURRENCY") or str(2 * (os.cpu_count() or 1) + 1)
+    workers = ENV.get("WEB_CONCURRENCY") or str(2 * (os.cpu_count() or 1))
+    threads = int(ENV.get("GUNICORN_THREADS", "2"))
+    kind = f"gthread ({threads} threads each)" if threads > 1 else "sync"
     print(
-        f"\nwrk -t2 -c{args.connections} -d{args.duration}s, gunicorn {workers} sync"
-        f" workers, {os.cpu_count()} cores shared with wrk\n"
+        f"\nwrk -t2 -c{args.connections} -d{args.duration}s --latency; gunicorn"
+        f" {workers} {kind} workers; {os.cpu_count()} cores shared with wrk\n"
     )
-    print("| run | req/s | p50 ms | p99 ms | server CPU ms/req | KB/req | errors |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "| run | req/s | p50 ms | p99 ms | server CPU ms/req | KB/req | errors"
+        " | load avg |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in results:
         print(_row(r))
     return 0

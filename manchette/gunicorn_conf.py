@@ -3,8 +3,9 @@
 Use: ``gunicorn -c python:manchette.gunicorn_conf``.
 
 Environment knobs (all optional): ``BIND`` (default ``127.0.0.1:8000``),
-``WEB_CONCURRENCY`` (workers, default ``2 * cores + 1``), ``GUNICORN_THREADS``
-(default 1: sync workers; raise it for slow clients without a proxy in front),
+``WEB_CONCURRENCY`` (workers, default ``2 * cores``), ``GUNICORN_THREADS``
+(default 2: ``gthread`` workers, which keep HTTP connections alive; 1 gives
+sync workers, which close the connection after every response),
 ``GUNICORN_TIMEOUT`` (seconds, default 30), ``GUNICORN_MAX_REQUESTS`` (recycle a
 worker after this many requests, default 5000; 0 disables), ``GUNICORN_PIDFILE``,
 ``GUNICORN_ACCESSLOG`` (``-`` for stderr, default off: the proxy logs requests).
@@ -15,10 +16,13 @@ from typing import Any, cast
 
 wsgi_app = "manchette.wsgi:application"
 bind = os.environ.get("BIND", "127.0.0.1:8000")
-# Django pages are CPU-bound: 2 x cores + 1 sync workers keeps every core busy
-# while one worker waits on PostgreSQL or Redis.
-workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1) + 1)))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Django pages are CPU-bound: 2 workers per core keep every core busy while one
+# waits on PostgreSQL or Redis. Two threads per worker (gthread) add keep-alive:
+# a sync worker closes the connection after each response, and on a cached
+# page the new TCP connection per request cost as much as the page
+# (docs/performance.md: about 600 vs 1,200 cached pages/s on 2 cores).
+workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1))))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 worker_class = "gthread" if threads > 1 else "sync"
 # Import Django and the URLconf once in the master: workers fork with it loaded
 # (faster start, shared memory pages).
