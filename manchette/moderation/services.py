@@ -50,7 +50,7 @@ from manchette.moderation.models import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable, Iterator, Mapping
     from datetime import datetime
 
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -428,6 +428,8 @@ def moderate_comment(comment: AbstractComment) -> ModerationDecision:
 
 def moderate_comments(
     comments: Iterable[AbstractComment],
+    *,
+    verdicts: Mapping[Submission, Verdict] | None = None,
 ) -> list[ModerationDecision]:
     """Moderate many stored comments at once; return their decisions in order.
 
@@ -449,6 +451,13 @@ def moderate_comments(
     ``comments.services.comment_set_status`` (rows locked, then one ``UPDATE``
     per status, then ``comment_status_changed`` sent for each changed comment,
     see :func:`_apply_statuses`).
+
+    ``verdicts`` optionally holds verdicts already computed, by this
+    process's engine or an identical one (same rules, policy and classifier;
+    for instance in a worker process), keyed by the exact ``Submission``
+    this function builds (body, page language, author history): a comment
+    whose submission is found there is not run through the engine again.
+    The caller vouches for the engine; nothing else changes.
 
     ``comments`` must be saved instances of one comment model. Everything
     runs in one transaction: a database error rolls the whole call back.
@@ -474,7 +483,12 @@ def moderate_comments(
         for positions in rounds:
             batch = [items[p] for p in positions]
             stored = _moderate_round(
-                batch, [keys[p] for p in positions], state, modes, languages
+                batch,
+                [keys[p] for p in positions],
+                state,
+                modes,
+                languages,
+                {} if verdicts is None else verdicts,
             )
             decisions.update(zip(positions, stored, strict=True))
     return [decisions[position] for position in range(len(items))]
@@ -570,6 +584,7 @@ def _moderate_round(
     state: EngineState,
     modes: dict[tuple[int, str], str],
     languages: dict[tuple[int, str], str | None],
+    known: Mapping[Submission, Verdict],
 ) -> list[ModerationDecision]:
     """Decide, store and apply one round of :func:`moderate_comments`."""
     verdicts: list[Verdict | None] = [None] * len(batch)
@@ -587,9 +602,9 @@ def _moderate_round(
                 link_count=None,
                 author_history=histories[position],
             )
-        verdicts = list(
-            state.engine.moderate_batch([s for s in submissions if s is not None])
-        )
+        ready = [s for s in submissions if s is not None]
+        fresh = iter(state.engine.moderate_batch([s for s in ready if s not in known]))
+        verdicts = [known[s] if s in known else next(fresh) for s in ready]
     except Exception:
         logger.exception(
             "Moderation engine failed on a batch of %d comments; "

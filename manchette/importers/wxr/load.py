@@ -64,6 +64,7 @@ from manchette.importers.wxr.parse import (
     WxrTerm,
     iter_wxr,
 )
+from manchette.importers.wxr.verdicts import VerdictWorker
 from manchette.news.models import (
     ArticlePage,
     ArticlePageAuthor,
@@ -76,9 +77,13 @@ from manchette.news.models import (
 
 if TYPE_CHECKING:
     import os
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator, Mapping
 
     from manchette.comments.abstracts import AbstractComment
+    from manchette.moderation.engine.types import Submission, Verdict
+
+    #: ``moderation.services.moderate_comments``.
+    type _BulkModerate = Callable[..., object]
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +91,9 @@ __all__ = ["BATCH_SIZE", "ImportOptions", "ImportReport", "import_wxr"]
 
 #: Items written per transaction.
 BATCH_SIZE = 200
+#: Fewest comments to moderate for which a moderation worker process is
+#: started (starting one costs a few seconds of the second core).
+WORKER_MIN_COMMENTS = 2000
 #: ``comments.Comment.source`` value for comments imported from WordPress.
 COMMENT_SOURCE = "wordpress"
 READER_COMMENT_TYPES = frozenset({"", "comment"})
@@ -127,6 +135,11 @@ class ImportOptions:
     home: HomePage | None = None
     media_dir: Path | None = None
     batch_size: int = BATCH_SIZE
+    #: Worker processes running the moderation engine while pages are
+    #: written (0 or 1; see ``verdicts.py``), used from
+    #: ``worker_min_comments`` comments to moderate.
+    moderation_workers: int = 1
+    worker_min_comments: int = WORKER_MIN_COMMENTS
 
 
 @dataclasses.dataclass
@@ -157,6 +170,8 @@ class ImportReport:
         default_factory=collections.Counter
     )
     moderation_connected: bool = True
+    #: Verdicts computed by the moderation worker process and received.
+    worker_verdicts: int = 0
     messages: list[str] = dataclasses.field(default_factory=list)
 
     def add(self, kind: str, outcome: str, amount: int = 1) -> None:
@@ -173,6 +188,7 @@ class _Index:
     page_parents: dict[int, int] = dataclasses.field(default_factory=dict)
     slugs: dict[int, str] = dataclasses.field(default_factory=dict)
     items: int = 0
+    comments: int = 0
     size: int = 0
 
 
@@ -220,6 +236,7 @@ def _check(
             index.site = record
         elif isinstance(record, WxrPost):
             index.items += 1
+            index.comments += len(record.comments)
             kind = _effective_type(record)
             if kind == "attachment":
                 index.attachments[record.id] = dataclasses.replace(record, content="")
@@ -282,6 +299,97 @@ class _Loader:
             if self.report.moderation_connected
             else None
         )
+        self.verdict_worker: VerdictWorker | None = None
+        self._language_hint: str | None = None
+        self._bodies: dict[int, str] = {}
+        self._known_verdicts: Mapping[Submission, Verdict] = {}
+
+    # -- moderation worker ----------------------------------------------------
+    def start_verdict_worker(self) -> None:
+        """Start a moderation worker process when the import is worth it.
+
+        Only on the bulk moderation path (the moderation app alone listens),
+        for a real run, with ``moderation_workers`` set and at least
+        ``worker_min_comments`` comments in the file.
+        """
+        options = self.options
+        if (
+            self._bulk_moderate is None
+            or options.dry_run
+            or options.moderation_workers < 1
+            or self.index.comments < options.worker_min_comments
+            or self.home is None
+        ):
+            return
+        from manchette.moderation.conf import moderation_settings
+        from manchette.moderation.services import engine_state
+
+        engine = engine_state().engine
+        artifact_dir = (
+            str(moderation_settings().ARTIFACT_DIR)
+            if engine.classifier is not None
+            else None
+        )
+        self._language_hint = self.home.locale.language_code or None
+        self.verdict_worker = VerdictWorker(engine, artifact_dir)
+
+    def submit_verdicts(self, batch: Iterable[object]) -> None:
+        """Send the batch's comments to the worker (as moderation will see them).
+
+        Each comment that would be moderated gets the ``Submission``
+        ``moderate_comments`` builds for an author without history on a
+        page in the home page's language; its cleaned body is kept for the
+        comment's row.
+        """
+        worker = self.verdict_worker
+        if worker is None:
+            return
+        from manchette.moderation.engine.types import AuthorHistory
+        from manchette.moderation.engine.types import Submission as EngineSubmission
+
+        submissions: list[Submission] = []
+        for record in batch:
+            if not isinstance(record, WxrPost):
+                continue
+            for comment in record.comments:
+                if comment.type == NOTE_TYPE or comment.type in PING_TYPES:
+                    continue
+                wanted = WP_COMMENT_STATUS.get(comment.approved, CommentStatus.PENDING)
+                if wanted not in {CommentStatus.APPROVED, CommentStatus.PENDING}:
+                    continue
+                body = self._comment_body(comment)
+                self._bodies[comment.id] = body
+                submissions.append(
+                    EngineSubmission(
+                        text=body,
+                        language_hint=self._language_hint,
+                        link_count=None,
+                        author_history=AuthorHistory(),
+                    )
+                )
+        worker.submit(submissions)
+
+    def receive_verdicts(self) -> None:
+        """Take the worker's verdicts for the batch about to be written."""
+        if self.verdict_worker is not None:
+            self._known_verdicts = self.verdict_worker.results()
+
+    def forget_batch(self, batch: Iterable[object]) -> None:
+        """Drop what was kept for a written batch (bodies, verdicts)."""
+        for record in batch:
+            if isinstance(record, WxrPost):
+                for comment in record.comments:
+                    self._bodies.pop(comment.id, None)
+        self._known_verdicts = {}
+
+    def close(self) -> None:
+        """Stop the moderation worker, if any."""
+        if self.verdict_worker is not None:
+            self.verdict_worker.close()
+
+    @staticmethod
+    def _comment_body(comment: WxrComment) -> str:
+        return clean_text(html_to_text(comment.content))
 
     # -- import records -----------------------------------------------------
     def _record(self, kind: str, external_id: object) -> ImportRecord | None:
@@ -895,7 +1003,7 @@ class _Loader:
             author_email=email,
             author_url=url[:200],
             ip_address=anonymize_ip(comment.author_ip),
-            body=clean_text(html_to_text(comment.content)),
+            body=self._bodies.pop(comment.id, None) or self._comment_body(comment),
             submitted_at=comment.date or timezone.now(),
             source=COMMENT_SOURCE,
             external_id=f"{self.source_key}:{comment.id}",
@@ -967,7 +1075,10 @@ class _Loader:
         to_moderate = [item for item in queued if item.moderate]
         if self._bulk_moderate is not None:
             for round_items in _author_rounds(to_moderate):
-                self._bulk_moderate([item.instance for item in round_items])
+                self._bulk_moderate(
+                    [item.instance for item in round_items],
+                    verdicts=self._known_verdicts,
+                )
                 for item in round_items:
                     self._settle(item.instance, item.wanted)
         else:
@@ -1052,9 +1163,7 @@ def _author_rounds(items: list[_NewComment]) -> Iterator[list[_NewComment]]:
     yield from rounds
 
 
-def _bulk_moderation(
-    model: type[Any],
-) -> Callable[[list[AbstractComment]], object] | None:
+def _bulk_moderation(model: type[Any]) -> _BulkModerate | None:
     """Return moderation's bulk service if it is the only moderation receiver.
 
     The importer moderates a batch with
@@ -1110,44 +1219,67 @@ def import_wxr(
     if home is None and not options.dry_run:
         raise LookupError("No home page: create one before importing.")
     loader = _Loader(index=index, options=options, home=home)
+    loader.start_verdict_worker()
     batch: list[WxrAuthor | WxrTerm | WxrPost] = []
+    # Batches read and sent to the moderation worker, not written yet: one
+    # batch is read ahead so the worker judges its comments while the
+    # previous batch is written.
+    waiting: collections.deque[list[WxrAuthor | WxrTerm | WxrPost]] = (
+        collections.deque()
+    )
 
-    def flush() -> None:
-        if not batch:
-            return
-        with transaction.atomic():
-            for record in batch:
-                if isinstance(record, WxrAuthor):
-                    loader.author(record)
-                elif isinstance(record, WxrTerm):
-                    loader.term(record)
-                else:
-                    loader.post(record)
-            loader.flush_pages_written()
-            loader.flush_comments()
-            if options.dry_run:
-                transaction.set_rollback(True)
-        batch.clear()
+    def write(items: list[WxrAuthor | WxrTerm | WxrPost]) -> None:
+        loader.receive_verdicts()
+        try:
+            with transaction.atomic():
+                for record in items:
+                    if isinstance(record, WxrAuthor):
+                        loader.author(record)
+                    elif isinstance(record, WxrTerm):
+                        loader.term(record)
+                    else:
+                        loader.post(record)
+                loader.flush_pages_written()
+                loader.flush_comments()
+                if options.dry_run:
+                    transaction.set_rollback(True)
+        finally:
+            loader.forget_batch(items)
+
+    def queue(items: list[WxrAuthor | WxrTerm | WxrPost]) -> None:
+        loader.submit_verdicts(items)
+        waiting.append(items)
+        if len(waiting) > 1:
+            write(waiting.popleft())
 
     def tick(done: int) -> None:
         if progress is not None:
             progress("load", done, index.size)
 
     indexing = contextlib.nullcontext() if options.dry_run else deferred_indexing()
-    with indexing:
-        for record in iter_wxr(
-            path, site_timezone=options.site_timezone, progress=tick
-        ):
-            if isinstance(record, WxrSite):
-                continue
-            batch.append(record)
-            if len(batch) >= options.batch_size:
-                flush()
-        flush()
-        with transaction.atomic():
-            loader.flush_pages()
-            loader.flush_pages_written()
-            loader.flush_comments()
-            if options.dry_run:
-                transaction.set_rollback(True)
+    try:
+        with indexing:
+            for record in iter_wxr(
+                path, site_timezone=options.site_timezone, progress=tick
+            ):
+                if isinstance(record, WxrSite):
+                    continue
+                batch.append(record)
+                if len(batch) >= options.batch_size:
+                    queue(batch)
+                    batch = []
+            if batch:
+                queue(batch)
+            while waiting:
+                write(waiting.popleft())
+            with transaction.atomic():
+                loader.flush_pages()
+                loader.flush_pages_written()
+                loader.flush_comments()
+                if options.dry_run:
+                    transaction.set_rollback(True)
+    finally:
+        loader.close()
+    if loader.verdict_worker is not None:
+        loader.report.worker_verdicts = loader.verdict_worker.received
     return loader.report
