@@ -70,12 +70,17 @@ class Settled:
     ``owner`` and ``session`` are opaque hashes (of the form nonce and of the
     session key) by which a twin shows it comes from the same browser;
     ``edit_token`` then lets it keep the edit link. The API leaves them empty.
+    ``fingerprint`` is the stored comment's duplicate fingerprint (see
+    :func:`manchette.comments.services.duplicate_fingerprint`), so a token
+    replayed with other content is recognised without a query
+    (:meth:`Claim.reuses_token`).
     """
 
     comment_id: int
     owner: str = ""
     session: str = ""
     edit_token: str = ""
+    fingerprint: str = ""
 
 
 @dataclasses.dataclass(slots=True)
@@ -92,7 +97,24 @@ class Claim:
     first: bool
     settled: Settled | None = None
     timed_out: bool = False
+    matched: str = ""
     _done: bool = False
+
+    def reuses_token(self, nonce: str, fingerprint: str) -> bool:
+        """Return whether this is the form token ``nonce`` sent with other content.
+
+        ``True`` only when the claim was answered through the token's own key
+        and the settled comment's fingerprint differs from ``fingerprint``:
+        the caller refuses it (``token_used``) without asking the database.
+        ``False`` when unsure (an older entry without a fingerprint): the
+        service then decides.
+        """
+        settled = self.settled
+        if settled is None or not settled.fingerprint or not nonce:
+            return False
+        if self.matched != submission_keys(nonce=nonce)[0]:
+            return False
+        return settled.fingerprint != fingerprint
 
     def settle(self, settled: Settled) -> None:
         """Record the stored comment under every key (first request only)."""
@@ -118,8 +140,21 @@ def _settled(value: Any) -> Settled | None:
             owner=str(value.get("owner", "")),
             session=str(value.get("session", "")),
             edit_token=str(value.get("edit_token", "")),
+            fingerprint=str(value.get("fingerprint", "")),
         )
     return None
+
+
+def submission_seen(nonce: str) -> bool:
+    """Return whether a form token's nonce is claimed or settled already.
+
+    One cache read. ``True`` means this request is a copy or a replay of an
+    earlier one (which was charged to the rate limits already); see
+    :func:`claim_submission` for how it is then answered.
+    """
+    if not nonce:
+        return False
+    return cache.get(submission_keys(nonce=nonce)[0]) is not None
 
 
 def _try_claim(keys: list[str]) -> str | None:
@@ -151,7 +186,7 @@ def claim_submission(keys: list[str], *, wait: float | None = None) -> Claim:
         value = cache.get(held)
         settled = _settled(value)
         if settled is not None:
-            return Claim(keys=keys, first=False, settled=settled)
+            return Claim(keys=keys, first=False, settled=settled, matched=held)
         if time.monotonic() >= deadline:
             return Claim(keys=keys, first=False, timed_out=True)
         if value is not None:  # in flight; a released key is retried at once

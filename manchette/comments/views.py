@@ -23,6 +23,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -32,10 +33,15 @@ from manchette.comments.conf import comments_settings
 from manchette.comments.errors import (
     CommentError,
     CommentsClosedError,
+    FormTokenUsedError,
     TargetUnavailableError,
 )
 from manchette.comments.flood import claim_flood_slots, spend_ip_budget
-from manchette.comments.forms import make_security_token, target_from_token
+from manchette.comments.forms import (
+    make_security_token,
+    read_security_token,
+    target_from_token,
+)
 from manchette.comments.notifications import subscription_request_for
 from manchette.comments.sanitize import strip_unsafe
 from manchette.comments.selectors import comment_by_submission, comment_tree
@@ -49,6 +55,7 @@ from manchette.comments.submissions import (
     Settled,
     claim_submission,
     submission_keys,
+    submission_seen,
 )
 from manchette.comments.templatetags.comments import comment_context
 from manchette.comments.tokens import (
@@ -231,22 +238,76 @@ def _too_many(
     code: str,
     message: str,
     seconds: int,
-    target: Model | Any,
-    form: CommentForm,
+    target: Model | Any | None,
 ) -> HttpResponse:
-    response = _error(
-        request, status=429, code=code, message=message, target=target, form=form
-    )
+    """Answer 429 with ``Retry-After``, cheaply: no comment list, no form.
+
+    A rate limit is what a spam wave hits thousands of times a minute, so this
+    page is small: the message, the reader's text back in a read-only box (it
+    is not lost) and a link back to the page. The JSON answer carries a fresh
+    form token when the target is known.
+    """
+    if _wants_json(request):
+        response = _error(
+            request, status=429, code=code, message=message, target=target
+        )
+    else:
+        back_url = "/"
+        if target is not None:
+            back_url = target_url(target, request)
+        else:
+            referer = request.headers.get("Referer", "")
+            if url_has_allowed_host_and_scheme(
+                referer,
+                allowed_hosts={request.get_host()},
+                require_https=request.is_secure(),
+            ):
+                back_url = referer
+        body = strip_unsafe(str(request.POST.get("body", "")), multiline=True)
+        context = {"message": message, "body": body, "back_url": back_url}
+        response = HttpResponse(
+            render_to_string("comments/rate_limited.html", context, request=request),
+            status=429,
+        )
     response["Retry-After"] = str(seconds)
     return response
 
 
+def _ip_budget_refusal(request: HttpRequest, token: str) -> HttpResponse | None:
+    """Charge this submission to its network's budget; a 429 once it is spent.
+
+    Runs before the target, the form or any database query, so a refused post
+    costs two cache round trips and a small page. Copies and replays of a
+    token already seen are not charged (the first was): they go on to be
+    answered with the first comment, or refused as a reused token.
+    """
+    try:
+        nonce = str(read_security_token(token)["n"])
+    except signing.BadSignature:  # pragma: no cover - checked by the caller
+        return None
+    if submission_seen(nonce):
+        return None
+    wait = spend_ip_budget(client_ip(request))
+    if not wait:
+        return None
+    return _too_many(
+        request,
+        code="ip_budget",
+        message=_(
+            "Too many comments were sent from your network. "
+            "Wait %(seconds)d seconds, then try again."
+        )
+        % {"seconds": wait},
+        seconds=wait,
+        target=None,
+    )
+
+
 @require_POST
 def post_comment(request: HttpRequest) -> HttpResponse:
+    token = request.POST.get("security_token", "")
     try:
-        content_type_id, object_pk = target_from_token(
-            request.POST.get("security_token", "")
-        )
+        content_type_id, object_pk = target_from_token(token)
     except signing.BadSignature:
         return _error(
             request,
@@ -256,6 +317,9 @@ def post_comment(request: HttpRequest) -> HttpResponse:
                 "This form is invalid or was altered. Reload the page and retry."
             ),
         )
+    refused = _ip_budget_refusal(request, token)
+    if refused is not None:
+        return refused
     target = _load_target(content_type_id, object_pk)
     try:
         check_target_open(target)
@@ -287,18 +351,26 @@ def post_comment(request: HttpRequest) -> HttpResponse:
     # A double click or a second tab sends the same submission again, maybe at
     # the same time: the copies are recognised before the rate limits, so the
     # second one is answered with the first comment instead of a 429.
-    claim = claim_submission(
-        submission_keys(
-            nonce=form.nonce,
-            fingerprint=duplicate_fingerprint(
-                target=target,
-                body=data["body"],
-                author_email=data.get("author_email", ""),
-                user=request.user,
-                parent_id=data.get("parent") or None,
-            ),
-        )
+    fingerprint = duplicate_fingerprint(
+        target=target,
+        body=data["body"],
+        author_email=data.get("author_email", ""),
+        user=request.user,
+        parent_id=data.get("parent") or None,
     )
+    claim = claim_submission(submission_keys(nonce=form.nonce, fingerprint=fingerprint))
+    if claim.reuses_token(form.nonce, fingerprint):
+        return _error(
+            request,
+            status=400,
+            code=FormTokenUsedError.code,
+            message=_(
+                "This form was already used to post another comment. "
+                "Reload the page to post a new one."
+            ),
+            target=target,
+            form=form,
+        )
     if claim.timed_out:
         return _error(
             request,
@@ -311,34 +383,28 @@ def post_comment(request: HttpRequest) -> HttpResponse:
             form=form,
         )
     try:
-        return _submit(request, target=target, form=form, claim=claim)
+        return _submit(
+            request, target=target, form=form, claim=claim, fingerprint=fingerprint
+        )
     finally:
         claim.release()  # nothing stored: the form may be sent again
 
 
 def _submit(
-    request: HttpRequest, *, target: Model | Any, form: CommentForm, claim: Claim
+    request: HttpRequest,
+    *,
+    target: Model | Any,
+    form: CommentForm,
+    claim: Claim,
+    fingerprint: str,
 ) -> HttpResponse:
     """Run the rate limits (first copy only) and the service; settle the claim."""
     data = form.cleaned_data
     flood_keys: list[str] = []
     # A token that already posted (replayed after the claim expired) is a copy
     # too: the service returns its comment or refuses the reused token.
+    # The network's budget was charged in post_comment, before the form.
     if claim.first and comment_by_submission(target, form_nonce=form.nonce) is None:
-        wait = spend_ip_budget(client_ip(request))
-        if wait:
-            return _too_many(
-                request,
-                code="ip_budget",
-                message=_(
-                    "Too many comments were sent from your network. "
-                    "Wait %(seconds)d seconds, then try again."
-                )
-                % {"seconds": wait},
-                seconds=wait,
-                target=target,
-                form=form,
-            )
         flood_keys = _flood_keys(request, form)
         if not claim_flood_slots(flood_keys):
             seconds = comments_settings().FLOOD_SECONDS
@@ -352,7 +418,6 @@ def _submit(
                 % {"seconds": seconds},
                 seconds=seconds,
                 target=target,
-                form=form,
             )
     parent = None
     if data.get("parent"):
@@ -405,6 +470,7 @@ def _submit(
             owner=_digest(form.nonce),
             session=_digest(session_key),
             edit_token=session_edit_token(request, result.comment.pk) or "",
+            fingerprint=fingerprint,
         )
     )
     return response

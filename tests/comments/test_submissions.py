@@ -268,6 +268,32 @@ def test_api_token_replayed_with_other_text_is_refused(client, comments_article)
 
 
 @pytest.mark.django_db
+def test_token_replays_with_other_text_are_refused_without_reading_comments(
+    client, comments_article, django_assert_max_num_queries
+):
+    # A bot posting many texts with one token: each replay is refused from the
+    # cache (the settled claim's fingerprint), not by querying comments.
+    data = api_payload(comments_article)
+    url = api_url(comments_article)
+    assert client.post(url, data, content_type="application/json").status_code == 201
+    form = form_data(comments_article)
+    assert Client().post(post_url(), form).status_code == 302
+
+    with django_assert_max_num_queries(4) as queries:
+        api_replay = client.post(
+            url, {**data, "body": "Promo 1"}, content_type="application/json"
+        )
+        form_replay = Client().post(post_url(), {**form, "body": "Promo 2"}, **JSON)
+
+    assert api_replay.status_code == 422
+    assert api_replay.json()["type"] == "urn:manchette:problem:token_used"
+    assert form_replay.status_code == 400
+    assert form_replay.json()["code"] == "token_used"
+    assert not [q for q in queries if "comments_comment" in q["sql"]]
+    assert Comment.objects.count() == 2
+
+
+@pytest.mark.django_db
 def test_api_token_replayed_with_same_text_returns_first_comment(
     client, comments_article
 ):
@@ -391,6 +417,51 @@ def test_ip_budget_limits_a_bot_that_drops_cookies_and_changes_email(
         **JSON,
     )
     assert other_ip.status_code == 201
+
+
+@pytest.mark.django_db
+@override_settings(COMMENTS_IP_BUDGET=1, COMMENTS_FLOOD_SECONDS=0)
+def test_over_budget_form_post_is_refused_before_any_query_and_keeps_the_text(
+    comments_article, django_assert_num_queries
+):
+    first = Client().post(
+        post_url(), form_data(comments_article), REMOTE_ADDR="203.0.113.9"
+    )
+    assert first.status_code == 302
+    text = "Mon deuxième avis <b>gras</b>\n\nsur deux paragraphes"
+    data = form_data(comments_article, body=text, author_email="deux@example.org")
+    page_url = "http://testserver" + comments_article.url
+
+    with django_assert_num_queries(0):
+        refused = Client().post(
+            post_url(), data, REMOTE_ADDR="203.0.113.9", HTTP_REFERER=page_url
+        )
+
+    html = refused.content.decode()
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert "réseau" in html
+    # The reader's text comes back escaped in a read-only box; no comment list.
+    assert "Mon deuxième avis &lt;b&gt;gras&lt;/b&gt;" in html
+    assert "<textarea" in html
+    assert "readonly" in html
+    assert f'href="{page_url}"' in html
+    assert 'class="comment-list' not in html
+    assert Comment.objects.count() == 1
+
+
+@pytest.mark.django_db
+@override_settings(COMMENTS_IP_BUDGET=1, COMMENTS_FLOOD_SECONDS=0)
+def test_over_budget_refusal_never_links_back_to_another_site(comments_article):
+    Client().post(post_url(), form_data(comments_article), REMOTE_ADDR="203.0.113.10")
+    refused = Client().post(
+        post_url(),
+        form_data(comments_article, body="Encore", author_email="e@example.org"),
+        REMOTE_ADDR="203.0.113.10",
+        HTTP_REFERER="https://evil.example/phish",
+    )
+    assert refused.status_code == 429
+    assert "evil.example" not in refused.content.decode()
 
 
 @pytest.mark.django_db

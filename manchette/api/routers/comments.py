@@ -82,6 +82,7 @@ from manchette.comments.submissions import (
     Settled,
     claim_submission,
     submission_keys,
+    submission_seen,
 )
 from manchette.comments.tokens import issue_edit_token
 from manchette.comments.web import client_ip
@@ -187,6 +188,29 @@ def _check_form_token(page: Any, token: str) -> tuple[list[str], str]:
         )
     hold_reasons = [HOLD_TOO_FAST] if age < conf.MIN_SUBMIT_SECONDS else []
     return hold_reasons, str(payload["n"])
+
+
+def _token_used() -> ApiProblemError:
+    return _token_problem(
+        "token_used",
+        _("This form token was already used for another comment. Fetch a new one."),
+    )
+
+
+def _spend_ip_budget(request: HttpRequest) -> None:
+    """Charge one submission to the client's network; raise 429 once spent."""
+    wait = spend_ip_budget(client_ip(request))
+    if wait:
+        raise ApiProblemError(
+            429,
+            "ip_budget",
+            _(
+                "Too many comments were sent from your network. "
+                "Wait %(seconds)d seconds, then try again."
+            )
+            % {"seconds": wait},
+            headers={"Retry-After": str(wait)},
+        )
 
 
 def _token_problem(code: str, message: str) -> ApiProblemError:
@@ -357,21 +381,26 @@ def create_comment(
     if payload.homepage.strip():
         raise ApiProblemError(422, "honeypot", _("Your comment could not be accepted."))
     hold_reasons, nonce = _check_form_token(page, payload.token)
+    if not submission_seen(nonce):  # copies and replays: the first was charged
+        _spend_ip_budget(request)
     key = (idempotency_key or "").strip()[:64] or None
+    fingerprint = duplicate_fingerprint(
+        target=page,
+        body=payload.body,
+        author_email=payload.author_email,
+        parent_id=payload.parent_id,
+    )
     # Copies of one submission (same token, same key or same text) are
     # recognised before the rate limits: see manchette.comments.submissions.
     claim = claim_submission(
         submission_keys(
             nonce=nonce,
             idempotency_key=f"{page.pk}:{key}" if key else None,
-            fingerprint=duplicate_fingerprint(
-                target=page,
-                body=payload.body,
-                author_email=payload.author_email,
-                parent_id=payload.parent_id,
-            ),
+            fingerprint=fingerprint,
         )
     )
+    if claim.reuses_token(nonce, fingerprint):
+        raise _token_used()
     if claim.timed_out:
         raise ApiProblemError(
             409,
@@ -388,6 +417,7 @@ def create_comment(
             nonce=nonce,
             key=key,
             hold_reasons=hold_reasons,
+            fingerprint=fingerprint,
         )
     finally:
         claim.release()  # nothing stored: the token may be used again
@@ -402,24 +432,13 @@ def _create(
     nonce: str,
     key: str | None,
     hold_reasons: list[str],
+    fingerprint: str,
 ) -> Status[CommentCreatedOut]:
-    """Run the rate limits (first copy only), the service, and settle the claim."""
+    """Run the flood limit (first copy only), the service, and settle the claim."""
     ip = client_ip(request)
     flood_keys: list[str] = []
     repeat = comment_by_submission(page, form_nonce=nonce, idempotency_key=key)
     if claim.first and repeat is None:
-        wait = spend_ip_budget(ip)
-        if wait:
-            raise ApiProblemError(
-                429,
-                "ip_budget",
-                _(
-                    "Too many comments were sent from your network. "
-                    "Wait %(seconds)d seconds, then try again."
-                )
-                % {"seconds": wait},
-                headers={"Retry-After": str(wait)},
-            )
         flood_keys = [
             f"comments:flood:api-ip:{_hash(ip or '')}",
             f"comments:flood:email:{_hash(payload.author_email.strip().lower())}",
@@ -470,10 +489,7 @@ def _create(
         )
     except FormTokenUsedError:
         cache.delete_many(flood_keys)
-        raise _token_problem(
-            "token_used",
-            _("This form token was already used for another comment. Fetch a new one."),
-        ) from None
+        raise _token_used() from None
     except CommentRejectedError as error:
         cache.delete_many(flood_keys)
         raise comment_error_problem(error) from None
@@ -504,7 +520,7 @@ def _create(
         comment=_comment_out(request, comment) if approved else None,
     )
     # Last, after every write: a waiting copy now answers with this comment.
-    claim.settle(Settled(comment_id=comment.pk))
+    claim.settle(Settled(comment_id=comment.pk, fingerprint=fingerprint))
     return Status(201 if result.created else 200, body)
 
 
