@@ -10,6 +10,10 @@ Run from the repository root::
     .venv/bin/python bench/import_wxr.py               # full size
     .venv/bin/python bench/import_wxr.py --posts 500 --comments 5000
     .venv/bin/python bench/import_wxr.py --parse-only
+    .venv/bin/python bench/import_wxr.py --moderation-workers 0   # one process
+
+The CPU time printed for the import is the importing process's; the
+moderation worker's CPU time and peak RSS are printed on their own line.
 """
 
 from __future__ import annotations
@@ -154,9 +158,15 @@ class _LoadSampler:
         )
 
 
-def _peak_rss_mb() -> float:
-    # ru_maxrss is in kilobytes on Linux.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def _peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    # ru_maxrss is in kilobytes on Linux; for RUSAGE_CHILDREN it is the
+    # largest of the waited-for children (the moderation worker).
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -164,6 +174,12 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=10_000)
     parser.add_argument("--comments", type=int, default=100_000)
     parser.add_argument("--parse-only", action="store_true")
+    parser.add_argument(
+        "--moderation-workers",
+        type=int,
+        default=1,
+        help="moderation worker processes (0: the engine runs in the importer)",
+    )
     parser.add_argument(
         "--without-moderation",
         action="store_true",
@@ -219,8 +235,10 @@ def main() -> None:
         Site.objects.update_or_create(
             is_default_site=True, defaults={"hostname": "localhost", "root_page": home}
         )
+        options = ImportOptions(home=home, moderation_workers=args.moderation_workers)
         started = time.perf_counter()
         cpu_started = time.process_time()
+        children_started = _children_cpu()
         sampler = _LoadSampler()
         sampler.__enter__()
         if os.environ.get("BENCH_PROFILE"):
@@ -228,15 +246,16 @@ def main() -> None:
             import pstats
 
             profiler = cProfile.Profile()
-            report = profiler.runcall(import_wxr, export, ImportOptions(home=home))
+            report = profiler.runcall(import_wxr, export, options)
             stats = pstats.Stats(profiler)
             if os.environ["BENCH_PROFILE"].endswith(".prof"):
                 stats.dump_stats(os.environ["BENCH_PROFILE"])
             stats.sort_stats("cumulative").print_stats(40)
         else:
-            report = import_wxr(export, ImportOptions(home=home))
+            report = import_wxr(export, options)
         elapsed = time.perf_counter() - started
         cpu = time.process_time() - cpu_started
+        worker_cpu = _children_cpu() - children_started
         sampler.__exit__()
         print(
             f"import: {dict(report.counts['posts'])} posts, "
@@ -248,6 +267,12 @@ def main() -> None:
             f"({100 * cpu / elapsed:.0f}% of one core); "
             f"peak RSS {_peak_rss_mb():.0f} MB"
         )
+        if args.moderation_workers:
+            print(
+                f"moderation worker: {report.worker_verdicts} verdicts, "
+                f"CPU time {worker_cpu:.1f} s, "
+                f"peak RSS {_peak_rss_mb(resource.RUSAGE_CHILDREN):.0f} MB"
+            )
         print(f"{sampler.summary()}; {os.cpu_count()} CPUs")
 
 

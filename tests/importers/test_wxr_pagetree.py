@@ -7,6 +7,7 @@ loudly here instead of corrupting the page tree of an import.
 
 import pytest
 from django.urls import reverse
+from treebeard.exceptions import PathOverflow
 from wagtail.models import Collection, Locale, Page, PageLogEntry, Site
 
 from manchette.importers.wxr.load import ImportOptions, import_wxr
@@ -151,3 +152,9 @@ def test_imported_article_is_editable_with_its_history(home, admin_client):
         )
     )
     assert compare.status_code == 200
+
+
+def test_child_path_refuses_to_overflow(home):
+    last_step = Page.alphabet[-1] * Page.steplen
+    with pytest.raises(PathOverflow):
+        child_path(home, home.path + last_step)

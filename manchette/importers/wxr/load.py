@@ -292,6 +292,7 @@ class _Loader:
         self._sites: dict[str, Site | None] = {}
         self._new_comments: list[_NewComment] = []
         self.pages = PageWriter()
+        self._new_records: list[ImportRecord] = []
         self._new_revisions: list[Page] = []
         self._queued_comments: set[int] = set()
         self._bulk_moderate = (
@@ -375,12 +376,46 @@ class _Loader:
             self._known_verdicts = self.verdict_worker.results()
 
     def forget_batch(self, batch: Iterable[object]) -> None:
-        """Drop what was kept for a written batch (bodies, verdicts)."""
+        """Drop what was kept for a written batch (bodies, verdicts, records)."""
         for record in batch:
             if isinstance(record, WxrPost):
                 for comment in record.comments:
                     self._bodies.pop(comment.id, None)
+                    self._record_cache.pop((ImportKind.COMMENT, str(comment.id)), None)
         self._known_verdicts = {}
+
+    def prefetch_records(self, batch: Iterable[object]) -> None:
+        """Read the import records of a batch's posts, pages and comments at once.
+
+        One query per kind instead of one per post; keys already known in
+        this run are left as they are.
+        """
+        wanted: dict[str, set[str]] = collections.defaultdict(set)
+        for record in batch:
+            if not isinstance(record, WxrPost) or record.id <= 0:
+                continue
+            kind = {"post": ImportKind.POST, "page": ImportKind.PAGE}.get(
+                _effective_type(record)
+            )
+            if kind is None:
+                continue
+            wanted[kind].add(str(record.id))
+            for comment in record.comments:
+                wanted[ImportKind.COMMENT].add(str(comment.id))
+                if comment.parent:
+                    wanted[ImportKind.COMMENT].add(str(comment.parent))
+        for kind, keys in wanted.items():
+            missing = {key for key in keys if (kind, key) not in self._record_cache}
+            if not missing:
+                continue
+            found = {
+                record.external_id: record
+                for record in ImportRecord.objects.filter(
+                    source=self.source, kind=kind, external_id__in=missing
+                )
+            }
+            for key in missing:
+                self._record_cache[kind, key] = found.get(key)
 
     def close(self) -> None:
         """Stop the moderation worker, if any."""
@@ -436,10 +471,12 @@ class _Loader:
             "source_url": source_url[:2000],
         }
         if key in self._record_cache and self._record_cache[key] is None:
-            # Looked up in this run and absent: one INSERT is enough.
-            record = ImportRecord.objects.create(
+            # Looked up in this run and absent: inserted with the batch's
+            # other new records, in one INSERT (flush_pages_written).
+            record = ImportRecord(
                 source=self.source, kind=kind, external_id=key[1], **fields
             )
+            self._new_records.append(record)
         else:
             record, _ = ImportRecord.objects.update_or_create(
                 source=self.source, kind=kind, external_id=key[1], defaults=fields
@@ -809,7 +846,8 @@ class _Loader:
             for term in post.terms:
                 if term.domain == "post_tag":
                     self.tag(term.slug, term.name)
-            page.tags.set(names)
+            if names or page.pk is not None:
+                page.tags.set(names)
         elif isinstance(page, StandardPage):
             page.introduction = html_to_text(post.excerpt)
             page.body = body
@@ -864,6 +902,8 @@ class _Loader:
                 ],
             )
         self.pages.flush()
+        records, self._new_records = self._new_records, []
+        ImportRecord.objects.bulk_create(records)
 
     def _byline(self, page: ArticlePage, post: WxrPost, *, created: bool) -> None:
         author = self.author_for_login(post.author_login)
@@ -887,17 +927,20 @@ class _Loader:
         wanted = {str(c.id) for c in post.comments} | {
             str(c.parent) for c in post.comments if c.parent
         }
-        for key in wanted:
-            self._record_cache.pop((ImportKind.COMMENT, key), None)
-        known = ImportRecord.objects.filter(
-            source=self.source, kind=ImportKind.COMMENT, external_id__in=wanted
-        )
-        found_keys = set()
-        for record in known:
-            self._record_cache[ImportKind.COMMENT, record.external_id] = record
-            found_keys.add(record.external_id)
-        for key in wanted - found_keys:
-            self._record_cache[ImportKind.COMMENT, key] = None
+        # Usually read for the whole batch already (prefetch_records).
+        missing = {
+            key for key in wanted if (ImportKind.COMMENT, key) not in self._record_cache
+        }
+        if missing:
+            known = ImportRecord.objects.filter(
+                source=self.source, kind=ImportKind.COMMENT, external_id__in=missing
+            )
+            found_keys = set()
+            for record in known:
+                self._record_cache[ImportKind.COMMENT, record.external_id] = record
+                found_keys.add(record.external_id)
+            for key in missing - found_keys:
+                self._record_cache[ImportKind.COMMENT, key] = None
 
         def visit(comment: WxrComment, trail: frozenset[int]) -> _Parent:
             if comment.id in done:
@@ -1009,6 +1052,10 @@ class _Loader:
             external_id=f"{self.source_key}:{comment.id}",
         )
         instance.thread_id = parent.thread_id if isinstance(parent, model) else None
+        # Moderation reads the page (its language) through the generic key:
+        # give it the page in hand instead of a query per page.
+        instance.content_object = target
+        instance.object_pk = str(target.pk)
         return _NewComment(
             instance=instance,
             wp_id=comment.id,
@@ -1232,6 +1279,7 @@ def import_wxr(
         loader.receive_verdicts()
         try:
             with transaction.atomic():
+                loader.prefetch_records(items)
                 for record in items:
                     if isinstance(record, WxrAuthor):
                         loader.author(record)

@@ -4,8 +4,8 @@ This is the importer's **only** module that relies on Wagtail and treebeard
 internals; ``tests/importers/test_wxr_pagetree.py`` pins each of them and
 fails when a Wagtail or treebeard upgrade changes one:
 
-- treebeard's materialised path: ``MP_Node._get_path`` (first child) and
-  ``MP_Node._inc_path`` (next sibling), ``steplen``;
+- treebeard's materialised path: ``MP_Node._get_path`` and
+  ``MP_Node._str2int`` (the numbering ``add_child`` uses), ``steplen``;
 - treebeard's parent cache ``_cached_parent_obj``, read by ``get_parent()``
   (``Page.save()`` calls it to set ``url_path`` on a new page);
 - ``Page._is_site_root``, the annotation ``Page.is_site_root()`` reads
@@ -37,6 +37,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import F
 from django.utils import timezone
+from treebeard.exceptions import PathOverflow
 from wagtail.log_actions import get_active_log_context
 from wagtail.models import Page, PageLogEntry
 
@@ -54,12 +55,15 @@ def child_path(parent: Page, last_child_path: str | None) -> str:
         treebeard.exceptions.PathOverflow: the parent has no free step left.
 
     """
-    if last_child_path is None:
-        path: str = Page._get_path(parent.path, parent.depth + 1, 1)
-        return path
-    sibling = Page(path=last_child_path)
-    next_path: str = sibling._inc_path()
-    return next_path
+    step = 1
+    if last_child_path is not None:
+        step = Page._str2int(last_child_path[-Page.steplen :]) + 1
+    # What MP_Node._inc_path() computes for the last child, without a Page.
+    path: str = Page._get_path(parent.path, parent.depth + 1, step)
+    if len(path) != len(parent.path) + Page.steplen:
+        msg = f"Path Overflow from: {last_child_path!r}"
+        raise PathOverflow(msg)
+    return path
 
 
 class PageWriter:
@@ -111,7 +115,8 @@ class PageWriter:
         page.numchild = 0
         page.draft_title = page.title
         if page.locale_id is None:
-            page.locale_id = parent.locale_id
+            # The object, not only its id: read once per parent, then cached.
+            page.locale = parent.locale
         # Page.save() sets url_path from get_parent(), which reads this cache.
         page._cached_parent_obj = parent
         # A new page has a new translation key: it is no site's root.

@@ -193,7 +193,7 @@ class VerdictWorker:
         }
 
     def close(self) -> None:
-        """Stop the worker without waiting for queued batches."""
+        """Stop the worker: queued batches are dropped, a running one finishes."""
         if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
