@@ -394,12 +394,13 @@ class _Loader:
         for record in batch:
             if not isinstance(record, WxrPost) or record.id <= 0:
                 continue
-            kind = {"post": ImportKind.POST, "page": ImportKind.PAGE}.get(
-                _effective_type(record)
-            )
-            if kind is None:
+            item_kind: str | None = {
+                "post": ImportKind.POST,
+                "page": ImportKind.PAGE,
+            }.get(_effective_type(record))
+            if item_kind is None:
                 continue
-            wanted[kind].add(str(record.id))
+            wanted[item_kind].add(str(record.id))
             for comment in record.comments:
                 wanted[ImportKind.COMMENT].add(str(comment.id))
                 if comment.parent:

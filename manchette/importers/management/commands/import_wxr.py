@@ -82,6 +82,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-progress", action="store_true", help=_("Hide the progress bar.")
         )
+        parser.add_argument(
+            "--moderation-workers",
+            type=int,
+            choices=[0, 1],
+            default=1,
+            help=_(
+                "Processes running the moderation engine beside the import "
+                "(0: in the import itself)."
+            ),
+        )
 
     @override
     def handle(self, *args: Any, **options: Any) -> None:
@@ -105,6 +115,7 @@ class Command(BaseCommand):
             include_trash=options["include_trash"],
             home=home,
             media_dir=options["media_dir"],
+            moderation_workers=options["moderation_workers"],
         )
         # The live bar goes to the terminal's stderr; the summary to stdout.
         bar_console = Console(stderr=True)
