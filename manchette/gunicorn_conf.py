@@ -53,3 +53,20 @@ def when_ready(server: Any) -> None:
         conn.close()
         if conn.alias in getattr(type(conn), "_connection_pools", {}):
             cast("Any", conn).close_pool()  # PostgreSQL psycopg_pool
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    """Load the moderation engine in each new worker, before it takes requests.
+
+    Comments are moderated inside the POST; without this, the first comment a
+    worker receives would wait for the language identifier and the model
+    (about 2 s of CPU). Not done in the master: native libraries' thread pools
+    do not survive a fork. Runs again for every recycled worker
+    (``max_requests``).
+    """
+    from manchette.moderation.engine.langid import detect_language
+    from manchette.moderation.engine.types import Submission
+    from manchette.moderation.services import engine_state
+
+    engine_state().engine.moderate(Submission("warm-up"))
+    detect_language("warm-up")
