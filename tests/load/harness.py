@@ -5,13 +5,19 @@ production settings, a PostgreSQL database of its own (created, migrated,
 filled with the demo newsroom, dropped afterwards) and the local Redis; it
 skips when PostgreSQL or Redis does not answer (``scripts/ensure-services``
 starts them). :class:`Browserless` is one simulated reader or bot: a cookie
-jar, no redirects followed, a hard timeout on every request.
+jar, no redirects followed, a hard timeout on every request and, optionally,
+its own source address: Linux routes all of 127.0.0.0/8 to the loopback
+interface, so a client bound to ``127.1.7.1`` reaches the server from that
+address and the server sees one distinct client per simulated host, with no
+proxy header to trust (see :func:`client_address`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import http.cookiejar
+import http.client
+import http.cookies
+import json
 import os
 import re
 import secrets
@@ -24,7 +30,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, override
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 import pytest
@@ -151,10 +157,17 @@ def production_server(*, workers: int = 4, **extra_env: str) -> Iterator[Server]
             )
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    @override
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
+def client_address(group: int, number: int) -> str:
+    """Return the loopback address of simulated host ``number`` in ``group``.
+
+    ``group`` (1-254) separates kinds of clients (bots, readers, commenters);
+    ``number`` (0-253) picks the host. Each host gets its own /24, so limits
+    keyed on an anonymised address (/24) still see distinct clients.
+    """
+    if not (1 <= group <= 254 and 0 <= number <= 253):
+        msg = f"no loopback address for group {group}, host {number}"
+        raise ValueError(msg)
+    return f"127.{group}.{number + 1}.1"
 
 
 @dataclass
@@ -168,13 +181,99 @@ class Reply:
 
 
 class Browserless:
-    """One simulated client: its own cookies, no redirects followed."""
+    """One simulated client: its own cookies, no redirects followed.
 
-    def __init__(self, base_url: str) -> None:
+    Keeps one HTTP/1.1 connection open (keep-alive, as browsers and bots do)
+    and opens a new one when the server closed it. ``source``, when given, is
+    the local address every connection is opened from (a loopback address from
+    :func:`client_address`). Cookies are kept by name (one site, no paths).
+    """
+
+    def __init__(self, base_url: str, source: str | None = None) -> None:
         self.base_url = base_url
-        self.cookies = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect()
+        self.source = source
+        parts = urllib.parse.urlsplit(base_url)
+        self._host = parts.hostname or "127.0.0.1"
+        self._port = parts.port or 80
+        self._connection: http.client.HTTPConnection | None = None
+        self.cookies: dict[str, str] = {}
+
+    def _connect(self) -> http.client.HTTPConnection:
+        if self._connection is None:
+            self._connection = http.client.HTTPConnection(
+                self._host,
+                self._port,
+                timeout=REQUEST_TIMEOUT,
+                source_address=(self.source, 0) if self.source else None,
+            )
+        return self._connection
+
+    def close(self) -> None:
+        """Close the kept connection (a new one opens on the next request)."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def __enter__(self) -> Browserless:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:  # a client dropped by a thread still closes
+        self.close()
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
+        """Send one request on the kept connection and time the answer.
+
+        Retries once on a fresh connection when the kept one was closed by
+        the server between requests; raises ``OSError`` (timeouts included)
+        otherwise.
+        """
+        sent = dict(headers or {})
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        started = time.perf_counter()
+        for attempt in (1, 2):
+            connection = self._connect()
+            try:
+                connection.request(method, path, body=body, headers=sent)
+                response = connection.getresponse()
+                data = response.read()
+            except (
+                http.client.RemoteDisconnected,
+                BrokenPipeError,
+                ConnectionResetError,
+            ):
+                self.close()
+                if attempt == 2:
+                    raise
+                continue
+            except OSError:
+                self.close()
+                raise
+            break
+        for header in response.headers.get_all("Set-Cookie") or []:
+            cookie = http.cookies.SimpleCookie()
+            cookie.load(header)
+            for name, morsel in cookie.items():
+                if morsel["max-age"] == "0" or not morsel.value:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        if response.will_close:
+            self.close()
+        return Reply(
+            response.status,
+            data.decode("utf-8", errors="replace"),
+            time.perf_counter() - started,
+            response.headers.get("Location", ""),
         )
 
     def request(
@@ -184,25 +283,27 @@ class Browserless:
         headers: dict[str, str] | None = None,
     ) -> Reply:
         """GET ``path`` (or POST ``data`` form-encoded) and time the answer."""
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        request = urllib.request.Request(  # noqa: S310 - loopback http only
-            self.base_url + path, data=body, headers=headers or {}
+        if data is None:
+            return self.send("GET", path, headers=headers)
+        return self.send(
+            "POST",
+            path,
+            urllib.parse.urlencode(data).encode(),
+            {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})},
         )
-        started = time.perf_counter()
-        try:
-            with self.opener.open(request, timeout=REQUEST_TIMEOUT) as response:
-                text = response.read().decode("utf-8", errors="replace")
-                status = response.status
-                location = response.headers.get("Location", "")
-        except urllib.error.HTTPError as error:
-            text = error.read().decode("utf-8", errors="replace")
-            status = error.code
-            location = error.headers.get("Location", "") if error.headers else ""
-        return Reply(status, text, time.perf_counter() - started, location)
+
+    def post_json(self, path: str, data: dict[str, str]) -> int:
+        """POST ``data`` as JSON to ``path``; return the status code."""
+        return self.send(
+            "POST",
+            path,
+            json.dumps(data).encode(),
+            {"Content-Type": "application/json", "Accept": "application/json"},
+        ).status
 
     def cookie(self, name: str) -> str:
         """Return the value of cookie ``name`` ("" when absent)."""
-        return next((c.value or "" for c in self.cookies if c.name == name), "")
+        return self.cookies.get(name, "")
 
 
 _INPUT = re.compile(r'<input[^>]*name="(security_token|csrfmiddlewaretoken)"[^>]*>')

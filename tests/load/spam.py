@@ -1,12 +1,14 @@
 """A spam bot swarm, run in its own process by the spam-wave test.
 
 Usage: ``python -m tests.load.spam URL ARTICLE_PATH PAGE_ID FIRST_BOT BOTS POSTS
-SECONDS``. Starts ``BOTS`` threads and stops them at the deadline. Even-numbered
-bots load the article once (cookies, CSRF token), then send up to ``POSTS``
-comments through the HTML form, each with a fresh signed form token from the
-API and a new email address. Odd-numbered bots post JSON to the API, replaying
-one form token. Prints one JSON line: answers by status (0: no answer within
-the client timeout or connection refused), posts sent, seconds.
+SECONDS``. Starts ``BOTS`` threads and stops them at the deadline. Each bot is
+a host of its own (its own loopback source address, see
+:func:`tests.load.harness.client_address`). Even-numbered bots load the article
+once (cookies, CSRF token), then send up to ``POSTS`` comments through the HTML
+form, each with a fresh signed form token from the API and a new email
+address. Odd-numbered bots post JSON to the API, replaying one form token.
+Prints one JSON line: answers by status (0: no answer within the client
+timeout or connection refused), posts sent, seconds.
 """
 
 from __future__ import annotations
@@ -15,11 +17,15 @@ import json
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
 
-from tests.load.harness import REQUEST_TIMEOUT, Browserless, form_fields
+from tests.load.harness import (
+    Browserless,
+    client_address,
+    form_fields,
+)
+
+BOT_GROUP = 1  # loopback 127.1.x.1: one host per bot
 
 MARKER = "SPAM-WAVE"
 
@@ -30,20 +36,6 @@ def _spam(number: int, n: int) -> dict[str, str]:
         "author_name": f"Promo {number}",
         "author_email": f"bot{number}.{n}@spam.example",
     }
-
-
-def _post_json(url: str, data: dict[str, str]) -> int:
-    request = urllib.request.Request(  # noqa: S310 - loopback http only
-        url,
-        data=json.dumps(data).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT) as answer:  # noqa: S310
-            return int(answer.status)
-    except urllib.error.HTTPError as error:
-        return int(error.code)
 
 
 def bot(
@@ -57,7 +49,7 @@ def bot(
     lock: threading.Lock,
 ) -> None:
     """Send up to ``posts`` spam comments as bot ``number`` until ``deadline``."""
-    client = Browserless(url)
+    client = Browserless(url, source=client_address(BOT_GROUP, number))
     token_url = f"/api/v1/pages/{page_id}/comments/form-token"
     fields: dict[str, str] = {}
     token = ""
@@ -67,8 +59,8 @@ def bot(
         try:
             if number % 2:  # API bot, one token replayed
                 token = token or json.loads(client.request(token_url).body)["token"]
-                status = _post_json(
-                    f"{url}/api/v1/pages/{page_id}/comments",
+                status = client.post_json(
+                    f"/api/v1/pages/{page_id}/comments",
                     {**_spam(number, n), "token": token},
                 )
             else:  # form bot, fresh token each time
