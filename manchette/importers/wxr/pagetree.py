@@ -1,15 +1,17 @@
 """Add imported pages to the Wagtail tree cheaply, a batch at a time.
 
 This is the importer's **only** module that relies on Wagtail and treebeard
-internals; ``tests/importers/test_wxr_pagetree.py`` pins each of them and
-fails when a Wagtail or treebeard upgrade changes one:
+internals; ``tests/importers/test_wxr_pagetree.py`` compares its tree with
+treebeard's own (``add_child``, ``find_problems``) and its log entries with
+Wagtail's, so an upgrade that changes one of these fails there:
 
 - treebeard's materialised path: ``MP_Node._get_path`` and
   ``MP_Node._str2int`` (the numbering ``add_child`` uses), ``steplen``;
 - treebeard's parent cache ``_cached_parent_obj``, read by ``get_parent()``
-  (``Page.save()`` calls it to set ``url_path`` on a new page);
-- ``Page._is_site_root``, the annotation ``Page.is_site_root()`` reads
-  before querying the sites;
+  (``Page.save()`` calls it to set ``url_path`` on a new page), and
+  ``Page._is_site_root``, the annotation ``Page.is_site_root()`` reads
+  before querying the sites: both only save a query (were they renamed,
+  the result would be the same, only slower);
 - the ``wagtail.create`` log entry ``Page.save()`` writes for a new page
   (``PageLogEntry`` fields, as ``PageLogEntryManager.log_action`` fills
   them).

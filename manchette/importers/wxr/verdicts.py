@@ -40,6 +40,8 @@ logger = logging.getLogger(__name__)
 
 __all__ = ["VerdictWorker", "engine_fingerprint", "plain_fields"]
 
+#: Submissions per ``Engine.moderate_batch`` call in the worker.
+WORKER_CHUNK = 250
 #: The worker process's engine (set by :func:`_start`).
 _engine: Engine | None = None
 
@@ -108,8 +110,13 @@ def _moderate(
     if _engine is None:  # pragma: no cover - _start always ran first
         msg = "worker engine not started"
         raise RuntimeError(msg)
-    verdicts = _engine.moderate_batch(submissions)
-    return engine_fingerprint(_engine), [plain_fields(v) for v in verdicts]
+    verdicts: list[dict[str, Any]] = []
+    # Smaller classifier calls keep the worker's peak memory down; verdicts
+    # do not depend on how submissions are grouped.
+    for start in range(0, len(submissions), WORKER_CHUNK):
+        chunk = submissions[start : start + WORKER_CHUNK]
+        verdicts.extend(plain_fields(v) for v in _engine.moderate_batch(chunk))
+    return engine_fingerprint(_engine), verdicts
 
 
 class VerdictWorker:
