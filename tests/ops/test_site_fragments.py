@@ -270,3 +270,13 @@ def test_preview_never_reads_or_fills_the_fragments(article):
 
     assert "Brouillon jamais publié" in preview
     assert _stable(_html(article.url)) == live_html
+
+
+def test_unknown_path_is_404_with_the_site_chrome_every_time(article, section):
+    for _ in range(2):
+        response, html = _get("/economie/nulle-part/")
+        assert response.status_code == 404
+        assert 'href="/economie/"' in html  # the section menu, from the chrome
+    ArticlePageFactory(parent=section, slug="nulle-part", title="Enfin là")
+
+    assert "Enfin là" in _html("/economie/nulle-part/")
