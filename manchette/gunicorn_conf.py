@@ -62,11 +62,15 @@ def post_fork(server: Any, worker: Any) -> None:
     worker receives would wait for the language identifier and the model
     (about 2 s of CPU). Not done in the master: native libraries' thread pools
     do not survive a fork. Runs again for every recycled worker
-    (``max_requests``).
+    (``max_requests``). A failure is logged, not fatal: the worker still
+    serves pages and the first comment loads the engine.
     """
-    from manchette.moderation.engine.langid import detect_language
-    from manchette.moderation.engine.types import Submission
-    from manchette.moderation.services import engine_state
+    try:
+        from manchette.moderation.engine.langid import detect_language
+        from manchette.moderation.engine.types import Submission
+        from manchette.moderation.services import engine_state
 
-    engine_state().engine.moderate(Submission("warm-up"))
-    detect_language("warm-up")
+        engine_state().engine.moderate(Submission("warm-up"))
+        detect_language("warm-up")
+    except Exception:  # the first comment loads it instead; pages still work
+        worker.log.exception("Could not load the moderation engine after fork")
