@@ -115,7 +115,14 @@ class RouteAwarePage:
         known = view_restrictions(cast("Page", self))
         if known is not None:
             return known
-        return cast("QuerySet[PageViewRestriction]", super().get_view_restrictions())  # type: ignore[misc]
+        # Wagtail's check and the page cache both ask: evaluate once per instance.
+        memo: QuerySet[PageViewRestriction] | None = self.__dict__.get(
+            "_view_restrictions"
+        )
+        if memo is None:
+            memo = super().get_view_restrictions()  # type: ignore[misc]
+            self.__dict__["_view_restrictions"] = memo
+        return cast("QuerySet[PageViewRestriction]", memo)
 
 
 class HomePage(RouteAwarePage, Page):
@@ -301,8 +308,17 @@ class ArticlePage(RouteAwarePage, Page):
 
     @property
     def authors(self) -> list[Author]:
-        """The byline, in editor order (uses prefetched rows when present)."""
-        return [link.author for link in self.article_authors.all() if link.author]
+        """The byline, in editor order (uses prefetched rows when present).
+
+        Without prefetched rows, saved bylines are read with their authors in
+        one query; a preview's unsaved bylines are used as they are.
+        """
+        links = self.article_authors.all()
+        if isinstance(links, models.QuerySet) and "article_authors" not in getattr(
+            self, "_prefetched_objects_cache", {}
+        ):
+            links = links.select_related("author")
+        return [link.author for link in links if link.author]
 
     @property
     def hero_caption_text(self) -> str:

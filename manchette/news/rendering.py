@@ -96,6 +96,11 @@ class ArticleParts:
         )
 
     @cached_property
+    def authors(self) -> list[Any]:
+        """The byline, in editor order (one query, authors joined)."""
+        return self.page.authors
+
+    @cached_property
     def tags(self) -> list[Any]:
         """The article's tags (one query)."""
         return list(self.page.tags.all())

@@ -101,7 +101,7 @@ def _store(request: HttpRequest, key: str, response: HttpResponse) -> None:
     page, args, kwargs = result
     if args or kwargs or page.__dict__.get(_UNRESTRICTED):
         return
-    if Page.get_view_restrictions(page).exists():
+    if page.get_view_restrictions():  # evaluated by Wagtail's check already
         return
     site_fields = tuple(getattr(site, name) for name in _SITE_FIELDS)
     cache.set(key, (site_fields, page.content_type_id, page.pk), timeout=fragment_ttl())
