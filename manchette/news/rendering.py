@@ -92,7 +92,10 @@ class ArticleParts:
     def jsonld(self) -> dict[str, Any]:
         """The page's schema.org ``NewsArticle`` data."""
         return seo.article_jsonld(
-            self.page, self.request, image_url=self.share_image_url
+            self.page,
+            self.request,
+            image_url=self.share_image_url,
+            authors=self.authors,
         )
 
     @cached_property

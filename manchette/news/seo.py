@@ -15,7 +15,7 @@ from manchette.news.models import NewsSettings
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-    from manchette.news.models import ArticlePage, NewsImage
+    from manchette.news.models import ArticlePage, Author, NewsImage
 
 # JSON is safe inside <script> once these cannot close the element or start a
 # comment or an entity.
@@ -73,12 +73,19 @@ def share_image_url(request: HttpRequest, image: NewsImage | None) -> str:
 
 
 def article_jsonld(
-    page: ArticlePage, request: HttpRequest, *, image_url: str = ""
+    page: ArticlePage,
+    request: HttpRequest,
+    *,
+    image_url: str = "",
+    authors: list[Author] | None = None,
 ) -> dict[str, Any]:
     """Return schema.org ``NewsArticle`` data for ``page`` (a plain dict).
 
-    ``image_url`` is the absolute URL of the sharing image, if any.
+    ``image_url`` is the absolute URL of the sharing image, if any;
+    ``authors`` the byline when the caller has it already (default: read it).
     """
+    if authors is None:
+        authors = page.authors
     publisher = {"@type": "NewsMediaOrganization", "name": publication_name(request)}
     site = Site.find_for_request(request)
     if site is not None:
@@ -92,7 +99,7 @@ def article_jsonld(
         "dateModified": iso_utc(page.modification_date),
         "inLanguage": page.locale.language_code,
         "mainEntityOfPage": page.get_full_url(request),
-        "author": [{"@type": "Person", "name": author.name} for author in page.authors],
+        "author": [{"@type": "Person", "name": author.name} for author in authors],
         "publisher": publisher,
     }
     if page.kicker:
