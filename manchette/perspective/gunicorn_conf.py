@@ -13,7 +13,7 @@ from typing import Any
 from manchette.gunicorn_conf import *  # noqa: F403
 
 
-def post_fork(server: Any, worker: Any) -> None:
+def post_fork(server: Any, worker: Any) -> None:  # type: ignore[no-redef]  # overrides the base hook
     """Build the worker's engine and warm it with one scoring call."""
     from manchette.moderation.engine.langid import detect_language
     from manchette.moderation.engine.types import Submission
