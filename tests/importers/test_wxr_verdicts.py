@@ -169,3 +169,60 @@ def _artifact_dir():
     from manchette.moderation.conf import moderation_settings
 
     return moderation_settings().ARTIFACT_DIR
+
+
+def _export(tmp_path, posts):
+    """Write a minimal WXR 1.2 file.
+
+    ``posts`` is ``[(post id, [(comment id, text)])]``.
+    """
+    items = []
+    for post_id, comments in posts:
+        body = "".join(
+            f"<wp:comment><wp:comment_id>{cid}</wp:comment_id>"
+            f"<wp:comment_author>Lecteur</wp:comment_author>"
+            f"<wp:comment_author_email>l{cid}@example.net</wp:comment_author_email>"
+            f"<wp:comment_date_gmt>2026-03-02 10:00:00</wp:comment_date_gmt>"
+            f"<wp:comment_content><![CDATA[{text}]]></wp:comment_content>"
+            "<wp:comment_approved>1</wp:comment_approved>"
+            "<wp:comment_parent>0</wp:comment_parent></wp:comment>"
+            for cid, text in comments
+        )
+        items.append(
+            f"<item><title>Article {post_id}</title>"
+            f"<content:encoded><![CDATA[Texte {post_id}.]]></content:encoded>"
+            f"<wp:post_id>{post_id}</wp:post_id>"
+            "<wp:post_date_gmt>2026-03-02 08:00:00</wp:post_date_gmt>"
+            f"<wp:post_name>article-{post_id}</wp:post_name>"
+            "<wp:status>publish</wp:status><wp:post_type>post</wp:post_type>"
+            f"{body}</item>"
+        )
+    path = tmp_path / "export.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8" ?>\n<rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:wp="http://wordpress.org/export/1.2/"><channel>'
+        "<title>Essai</title><link>https://essai.example.org</link>"
+        "<wp:wxr_version>1.2</wp:wxr_version>"
+        "<wp:base_site_url>https://essai.example.org</wp:base_site_url>"
+        + "".join(items)
+        + "</channel></rss>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_worker_keeps_each_comment_body_when_an_id_repeats(home, tmp_path):
+    path = _export(
+        tmp_path,
+        [
+            (1, [(5, "Le premier texte."), (6, "Un autre avis.")]),
+            (2, [(5, "Le second texte, même identifiant.")]),
+        ],
+    )
+    report = import_wxr(path, ImportOptions(worker_min_comments=0))
+
+    assert report.worker_verdicts == 3
+    bodies = sorted(get_comment_model().objects.values_list("body", flat=True))
+    # The repeated WordPress id is written once, with its first text.
+    assert bodies == ["Le premier texte.", "Un autre avis."]

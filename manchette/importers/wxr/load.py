@@ -302,6 +302,8 @@ class _Loader:
         )
         self.verdict_worker: VerdictWorker | None = None
         self._language_hint: str | None = None
+        # Cleaned comment bodies by id() of the parsed comment (alive until
+        # its batch is written): the same WordPress id may appear twice.
         self._bodies: dict[int, str] = {}
         self._known_verdicts: Mapping[Submission, Verdict] = {}
 
@@ -359,7 +361,7 @@ class _Loader:
                 if wanted not in {CommentStatus.APPROVED, CommentStatus.PENDING}:
                     continue
                 body = self._comment_body(comment)
-                self._bodies[comment.id] = body
+                self._bodies[id(comment)] = body
                 submissions.append(
                     EngineSubmission(
                         text=body,
@@ -380,7 +382,7 @@ class _Loader:
         for record in batch:
             if isinstance(record, WxrPost):
                 for comment in record.comments:
-                    self._bodies.pop(comment.id, None)
+                    self._bodies.pop(id(comment), None)
                     self._record_cache.pop((ImportKind.COMMENT, str(comment.id)), None)
         self._known_verdicts = {}
 
@@ -1047,7 +1049,7 @@ class _Loader:
             author_email=email,
             author_url=url[:200],
             ip_address=anonymize_ip(comment.author_ip),
-            body=self._bodies.pop(comment.id, None) or self._comment_body(comment),
+            body=self._bodies.pop(id(comment), None) or self._comment_body(comment),
             submitted_at=comment.date or timezone.now(),
             source=COMMENT_SOURCE,
             external_id=f"{self.source_key}:{comment.id}",
