@@ -44,7 +44,11 @@ from manchette.comments.forms import (
 )
 from manchette.comments.notifications import subscription_request_for
 from manchette.comments.sanitize import strip_unsafe
-from manchette.comments.selectors import comment_by_submission, comment_tree
+from manchette.comments.selectors import (
+    comment_by_submission,
+    comment_page_of,
+    comment_tree,
+)
 from manchette.comments.services import (
     check_target_open,
     comment_submit,
@@ -181,14 +185,16 @@ def _success(
         # Both copies' sessions must keep the edit link, whichever is saved last.
         keep_edit_token(request, comment.pk, twin_of.edit_token)
     held = comment.status != CommentStatus.APPROVED
-    tree = comment_tree(target, own_ids=own_comment_ids(request))
-    page = tree.page_of(comment.pk)
+    page = comment_page_of(target, comment.pk, own_ids=own_comment_ids(request))
+    # Without the request, Wagtail builds the URL from its cached site root
+    # paths instead of looking the request's site up (a query per post).
+    page_url = target_url(target)
     if page is None:
         # Not shown to this reader (refused by moderation, or someone else's
         # held comment): point at the comment area, never at a missing anchor.
-        url = f"{target_url(target, request)}#comments-title"
+        url = f"{page_url}#comments-title"
     else:
-        url = f"{target_url(target, request)}?cpage={page}#comment-{comment.pk}"
+        url = f"{page_url}?cpage={page}#comment-{comment.pk}"
     response: HttpResponse
     if _wants_json(request):
         node_context = comment_context(

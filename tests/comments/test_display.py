@@ -214,3 +214,28 @@ def test_comment_section_query_count_is_constant(comments_article):
         return len(ctx.captured_queries)
 
     assert queries_for(9) == queries_for(300)
+
+
+@pytest.mark.django_db
+@override_settings(COMMENTS_PER_PAGE=2)
+def test_comment_page_of_agrees_with_the_full_tree(comments_article):
+    from manchette.comments.selectors import comment_page_of, comment_tree
+
+    held_root = CommentFactory(content_object=comments_article, status="pending")
+    rows = [CommentFactory(content_object=comments_article) for _ in range(3)]
+    reply = CommentFactory(content_object=comments_article, parent=rows[1])
+    under_held = CommentFactory(content_object=comments_article, parent=held_root)
+    own = CommentFactory(content_object=comments_article, status="pending")
+    rejected = CommentFactory(content_object=comments_article, status="rejected")
+    everyone = [held_root, *rows, reply, under_held, own, rejected]
+
+    for own_ids in ((), (own.pk,), (own.pk, held_root.pk)):
+        tree = comment_tree(comments_article, own_ids=own_ids)
+        pages = [
+            comment_page_of(comments_article, c.pk, own_ids=own_ids) for c in everyone
+        ]
+        assert pages == [tree.page_of(c.pk) for c in everyone]
+    # Pages really differ: the last visible root is past the first page.
+    assert comment_page_of(comments_article, own.pk, own_ids=(own.pk,)) == 3
+    assert comment_page_of(comments_article, own.pk) is None
+    assert comment_page_of(comments_article, rejected.pk) is None
