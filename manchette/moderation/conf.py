@@ -61,6 +61,7 @@ class ModerationSettings:
     PROTECTED_DOMAINS: tuple[str, ...] = DEFAULT_PROTECTED_DOMAINS
     QUEUE_PER_PAGE: int = 50
     NOTIFY_AUTHORS: bool = True
+    FLAG_HOLD_COUNT: int = 3
 
 
 _FIELDS = frozenset(f.name for f in dataclasses.fields(ModerationSettings))

@@ -55,7 +55,10 @@ def on_comment_flagged(*, comment: AbstractComment, **kwargs: Any) -> None:
     if isinstance(count, int) and count > 1:
         detail += f" [{count} flags]"
     services.requeue_for_human(
-        comment=comment, origin=DecisionOrigin.FLAG, detail=detail
+        comment=comment,
+        origin=DecisionOrigin.FLAG,
+        detail=detail,
+        flags=count if isinstance(count, int) else 1,
     )
 
 

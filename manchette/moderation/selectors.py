@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, FloatField, OuterRef, Subquery
+from django.db.models import Count, Exists, FloatField, OuterRef, Q, Subquery
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -74,7 +74,14 @@ def queue_comments(filters: QueueFilters) -> QuerySet[Any]:
         is_flagged=Exists(flagged),
         is_appealed=Exists(appealed),
     )
-    if filters.status and filters.status != "all":
+    if filters.status == "pending":
+        # Waiting for a moderator: held comments, and published ones that
+        # readers reported since the last decision (they stay up meanwhile).
+        comments = comments.annotate(latest_origin=_latest("origin")).filter(
+            Q(status="pending")
+            | Q(status="approved", latest_origin=DecisionOrigin.FLAG)
+        )
+    elif filters.status and filters.status != "all":
         comments = comments.filter(status=filters.status)
     if filters.category:
         comments = comments.filter(latest_category=filters.category)
@@ -96,8 +103,8 @@ def queue_comments(filters: QueueFilters) -> QuerySet[Any]:
 
 
 def pending_count() -> int:
-    """Return how many comments wait for a decision."""
-    return get_comment_model().objects.filter(status="pending").count()
+    """Return how many comments wait for a decision (held or reported)."""
+    return queue_comments(QueueFilters()).count()
 
 
 def latest_decisions(comment_ids: Iterable[int]) -> dict[int, ModerationDecision]:

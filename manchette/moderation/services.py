@@ -786,20 +786,40 @@ def bulk_review(
 
 
 def requeue_for_human(
-    *, comment: AbstractComment, origin: str, detail: str
+    *, comment: AbstractComment, origin: str, detail: str, flags: int = 1
 ) -> ModerationDecision | None:
-    """Put a comment back in the review queue (a reader flag, an appeal).
+    """Put a comment in front of a moderator (a reader flag, an appeal).
 
-    A comment that is already rejected, spam or removed stays so for a flag;
-    an appeal always re-queues. Return the new decision, or ``None`` when
-    nothing changed.
+    An appeal always re-queues (held). A reader flag (``origin`` ``flag``,
+    ``flags`` the number of distinct readers who reported the comment so far):
+
+    - on a rejected, spam or removed comment: nothing (``None``);
+    - on a held comment: recorded, it stays held;
+    - on a published comment: recorded as a *report* that keeps it published
+      (a decision with action ``approve`` and origin ``flag``) and puts it in
+      the review queue; it is held (unpublished) only once
+      ``MODERATION_FLAG_HOLD_COUNT`` distinct readers (default 3) reported it,
+      and never when a moderator approved it: then reports only queue it. One
+      anonymous report cannot take a comment down.
+
+    Return the new decision, or ``None`` when nothing was recorded.
     """
-    if origin == DecisionOrigin.FLAG and comment.status not in {"approved", "pending"}:
-        return None
     previous = latest_decision(comment)
+    action = DecisionAction.HOLD
+    if origin == DecisionOrigin.FLAG:
+        if comment.status not in {"approved", "pending"}:
+            return None
+        if comment.status == "approved":
+            approved_by_moderator = ModerationDecision.objects.filter(
+                comment_id=comment.pk,
+                origin=DecisionOrigin.MODERATOR,
+                action=DecisionAction.APPROVE,
+            ).exists()
+            if approved_by_moderator or flags < moderation_settings().FLAG_HOLD_COUNT:
+                action = DecisionAction.APPROVE  # reported, still published
     return _record(
         comment=comment,
-        action=DecisionAction.HOLD,
+        action=action,
         origin=origin,
         reasons=[_reason(origin, detail[:500])],
         category=previous.category if previous else "",

@@ -280,27 +280,80 @@ def test_author_history_feeds_next_decision(comments_article, moderator):
     assert history.approved == 0
 
 
-def test_requeue_for_flag_holds_approved_comment(comments_article, moderator):
+def _flag(comment, number, reason="harassment"):
     from manchette.comments.flags import comment_flag, flagger_key
 
+    comment_flag(
+        comment=comment,
+        reason=reason,
+        flagger=flagger_key(session_key=f"s{number}", ip=f"198.51.100.{number}"),
+        note="vise une personne",
+    )
+    comment.refresh_from_db()
+
+
+def _in_default_queue(comment):
+    from manchette.moderation.selectors import QueueFilters, queue_comments
+
+    return queue_comments(QueueFilters()).filter(pk=comment.pk).exists()
+
+
+def test_one_reader_flag_queues_a_published_comment_without_hiding_it(
+    comments_article,
+):
+    comment = submit(comments_article, BENIGN)
+    assert comment.status == CommentStatus.APPROVED
+    assert not _in_default_queue(comment)
+
+    _flag(comment, 1)
+
+    decision = latest(comment)
+    assert comment.status == CommentStatus.APPROVED  # still on the page
+    assert decision.origin == DecisionOrigin.FLAG
+    assert "harassment" in decision.reasons[0]["detail"]
+    assert _in_default_queue(comment)
+    assert services_pending_count() == 1
+
+
+def services_pending_count():
+    from manchette.moderation.selectors import pending_count
+
+    return pending_count()
+
+
+def test_reports_from_enough_readers_hold_a_comment(comments_article, settings):
+    settings.MODERATION_FLAG_HOLD_COUNT = 3
+    from manchette.moderation.conf import moderation_settings
+
+    moderation_settings.cache_clear()
+    comment = submit(comments_article, BENIGN)
+
+    _flag(comment, 1)
+    _flag(comment, 2)
+    assert comment.status == CommentStatus.APPROVED
+    _flag(comment, 3)
+
+    assert comment.status == CommentStatus.PENDING
+    assert latest(comment).origin == DecisionOrigin.FLAG
+    assert _in_default_queue(comment)
+
+
+def test_reports_never_hide_a_comment_a_moderator_approved(comments_article, moderator):
     comment = submit(comments_article, BENIGN)
     services.review_decision(
         comment=comment, action=DecisionAction.APPROVE, moderator=moderator
     )
     comment.refresh_from_db()
 
-    comment_flag(
-        comment=comment,
-        reason="harassment",
-        flagger=flagger_key(session_key="s1", ip="198.51.100.4"),
-        note="vise une personne",
-    )
+    for number in range(1, 6):
+        _flag(comment, number)
 
-    comment.refresh_from_db()
-    decision = latest(comment)
-    assert comment.status == CommentStatus.PENDING
-    assert decision.origin == DecisionOrigin.FLAG
-    assert "harassment" in decision.reasons[0]["detail"]
+    assert comment.status == CommentStatus.APPROVED
+    assert _in_default_queue(comment)  # a moderator looks again
+    services.review_decision(
+        comment=comment, action=DecisionAction.APPROVE, moderator=moderator
+    )
+    assert not _in_default_queue(comment)
 
 
 def test_rescore_comments_skips_human_decisions(comments_article, moderator):
