@@ -2,10 +2,11 @@
 
 Comments are stored as plain text. On the way in, :func:`clean_text`, :func:`clean_name`
 and :func:`clean_url` strip what must never be stored (NUL bytes, control characters,
-bidirectional override and isolate characters, lone surrogates). On the way out,
-:func:`render_body` escapes the text, builds paragraphs, turns http(s) URLs into links
-and passes the result through an nh3 allow-list, so the output is safe even if a row was
-written by a path that skipped the input cleaning.
+bidirectional override and isolate characters, lone surrogates) and turn a value that
+would draw nothing (zero-width characters only, see :func:`is_blank`) into ``""``.
+On the way out, :func:`render_body` escapes the text, builds paragraphs, turns
+http(s) URLs into links and passes the result through an nh3 allow-list, so the
+output is safe even if a row was written by a path that skipped the input cleaning.
 """
 
 from __future__ import annotations
@@ -75,6 +76,27 @@ _UNSAFE_MULTILINE = _unsafe_table(keep_newlines=True)
 _UNSAFE_SINGLE_LINE = _unsafe_table(keep_newlines=False)
 
 
+# Characters that draw nothing but are not whitespace to ``str.isspace``:
+# Unicode format characters (category Cf: zero-width space U+200B, joiners,
+# word joiner U+2060, soft hyphen U+00AD, BOM U+FEFF…) and blank letters
+# (Hangul fillers, braille blank).
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def is_blank(value: str) -> bool:
+    """Return whether ``value`` would draw nothing (only whitespace or invisibles).
+
+    A body or a name made of zero-width characters passes a "required" check
+    but shows an empty comment or an invisible author; the cleaners turn such
+    a value into ``""`` so the usual "this field is required" refusal applies.
+    Joiners inside visible text are kept (Arabic, Persian and emoji need them).
+    """
+    return all(
+        char.isspace() or char in _BLANK_LETTERS or unicodedata.category(char) == "Cf"
+        for char in value
+    )
+
+
 def strip_surrogates(value: str) -> str:
     """Return ``value`` without lone surrogates (U+D800-U+DFFF), nothing else changed.
 
@@ -103,13 +125,15 @@ def clean_text(value: str) -> str:
     text = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
     text = text.translate(_UNSAFE_MULTILINE)
     text = "\n".join(line.rstrip() for line in text.split("\n"))
-    return _BLANK_LINES_RE.sub("\n\n", text).strip()
+    text = _BLANK_LINES_RE.sub("\n\n", text).strip()
+    return "" if is_blank(text) else text
 
 
 def clean_name(value: str) -> str:
     """Return ``value`` as a single-line display name (same character rules)."""
     text = unicodedata.normalize("NFC", value).translate(_UNSAFE_SINGLE_LINE)
-    return _SPACES_RE.sub(" ", text).strip()
+    text = _SPACES_RE.sub(" ", text).strip()
+    return "" if is_blank(text) else text
 
 
 def clean_url(value: str) -> str:

@@ -312,3 +312,56 @@ def test_flag_path_drops_lone_surrogates(comments_article):
         comment=comment, reason="spam", note="voir\ud800 ici", flagger="f" * 64
     ).flag
     assert flag.note == "voir ici"
+
+
+INVISIBLE = [
+    "\u200b\u200b\u200b\u2060",
+    "\u200b \u200d\ufeff",
+    "\u3164",
+    "\u00ad\n\u2800",
+]
+
+
+@pytest.mark.parametrize("value", INVISIBLE)
+def test_cleaners_turn_invisible_only_values_into_empty(value):
+    assert clean_text(value) == ""
+    assert clean_name(value) == ""
+    # Joiners inside visible text stay (Persian, Arabic, emoji need them).
+    assert clean_text("سلام\u200cعليكم") == "سلام\u200cعليكم"
+    assert clean_name("Rim\u200d") == "Rim\u200d"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", INVISIBLE)
+def test_invisible_only_body_or_name_is_refused_on_every_write_path(
+    client, comments_article, value
+):
+    form_body = client.post(
+        reverse("comments:post"), form_data(comments_article, body=value)
+    )
+    form_name = client.post(
+        reverse("comments:post"),
+        form_data(comments_article, author_name=value, author_email="n@example.org"),
+    )
+    api = client.post(
+        f"/api/v1/pages/{comments_article.pk}/comments",
+        {
+            "body": value,
+            "author_name": "Rim",
+            "author_email": "rim@example.org",
+            "token": form_data(comments_article)["security_token"],
+        },
+        content_type="application/json",
+    )
+    with pytest.raises(CommentRejectedError):
+        comment_submit(
+            target=comments_article,
+            body=value,
+            author_name="Rim",
+            author_email="rim@example.org",
+        )
+
+    assert form_body.status_code == 400
+    assert form_name.status_code == 400
+    assert api.status_code == 422
+    assert not Comment.objects.exists()
