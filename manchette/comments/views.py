@@ -224,8 +224,13 @@ def _success(
             status=201 if created else 200,
         )
     else:
+        # Rejected and removed comments are said to be refused; a spam verdict
+        # reads as held, so a spammer learns nothing from the notice.
         set_notice(
-            request, comment_id=comment.pk if page is not None else None, held=held
+            request,
+            comment_id=comment.pk if page is not None else None,
+            held=held,
+            refused=comment.status in {CommentStatus.REJECTED, CommentStatus.REMOVED},
         )
         response = HttpResponseRedirect(url)
     if form.user is None:

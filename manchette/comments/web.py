@@ -41,13 +41,26 @@ def remember_own_comment(request: HttpRequest, comment_id: int) -> None:
     request.session[OWN_SESSION_KEY] = ids[-limit:]
 
 
-def set_notice(request: HttpRequest, *, comment_id: int | None, held: bool) -> None:
+def set_notice(
+    request: HttpRequest,
+    *,
+    comment_id: int | None,
+    held: bool,
+    refused: bool = False,
+) -> None:
     """Leave a one-time notice for the page the author is redirected to.
 
     ``comment_id`` is the comment the notice links to; pass ``None`` when this
     reader cannot see it (refused, or held and not theirs): no link then.
+    ``held`` says the comment is not published; ``refused`` that moderation
+    turned it down for good (rejected or removed), which the author is told.
+    A spam verdict is passed as merely ``held``, so it is never disclosed.
     """
-    request.session[NOTICE_SESSION_KEY] = {"id": comment_id, "held": held}
+    request.session[NOTICE_SESSION_KEY] = {
+        "id": comment_id,
+        "held": held,
+        "refused": refused and held,
+    }
 
 
 def pop_notice(request: HttpRequest | None) -> dict[str, Any] | None:

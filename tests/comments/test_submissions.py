@@ -566,9 +566,16 @@ def test_double_post_is_not_charged_to_the_ip_budget(client, comments_article):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("status", [CommentStatus.REJECTED, CommentStatus.SPAM])
+@pytest.mark.parametrize(
+    ("status", "notice"),
+    [
+        (CommentStatus.REJECTED, "Votre commentaire n'a pas été publié."),
+        # A spam verdict is not disclosed: it reads as held.
+        (CommentStatus.SPAM, "Votre commentaire est en attente de modération"),
+    ],
+)
 def test_notice_of_refused_comment_links_to_nothing_hidden(
-    client, comments_article, status
+    client, comments_article, status, notice
 ):
     def refuse(sender, comment, **kwargs):
         comment_set_status(comment=comment, status=status)
@@ -583,7 +590,8 @@ def test_notice_of_refused_comment_links_to_nothing_hidden(
     assert response.status_code == 302
     assert f"comment-{comment.pk}" not in response["Location"]
     page = client.get(response["Location"]).content.decode()
-    assert "Votre commentaire est en attente de modération" in page
+    assert notice in page
+    assert ("en attente de modération" in page) == (status == CommentStatus.SPAM)
     assert f'href="#comment-{comment.pk}"' not in page
     assert f'id="comment-{comment.pk}"' not in page
 

@@ -543,9 +543,17 @@ def comment_form(context: template.Context, obj: Model | Any) -> dict[str, Any]:
 
 @register.inclusion_tag("comments/section.html", takes_context=True)
 def comment_section(
-    context: template.Context, obj: Model | Any, form: CommentForm | None = None
+    context: template.Context,
+    obj: Model | Any,
+    form: CommentForm | None = None,
+    notices: str = "",
 ) -> dict[str, Any]:
     """Render the count heading, the list and the form, from a single query.
+
+    ``notices`` is HTML the project shows under the one-time notice, for this
+    reader only (e.g. ``{% moderation_notices page as notices %}``, the
+    statements of reasons on their own comments); it must be safe markup and is
+    never part of a shared fragment.
 
     The list comes from the shared fragment when it can (see the module
     docstring): no query for the comments then. A bound ``form`` (a refused
@@ -569,6 +577,7 @@ def comment_section(
         "list_html": list_html,
         "form_html": _form_html(context, request, obj, tree, form=form),
         "notice": pop_notice(request),
+        "notices": notices,
     }
 
 
