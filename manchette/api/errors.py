@@ -167,6 +167,15 @@ def register_exception_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400 and exc.__cause__ is not None:
+            # ninja wraps a body its parser refused (not JSON, nested too
+            # deep...) and, in DEBUG, appends the parser's own message: say
+            # what is wrong, never how the parser failed.
+            return problem_response(
+                status=400,
+                code="malformed-body",
+                detail=_("The request body is not valid JSON."),
+            )
         return problem_response(
             status=exc.status_code, code=f"http-{exc.status_code}", detail=str(exc)
         )
