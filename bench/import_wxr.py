@@ -10,7 +10,7 @@ Run from the repository root::
     .venv/bin/python bench/import_wxr.py               # full size
     .venv/bin/python bench/import_wxr.py --posts 500 --comments 5000
     .venv/bin/python bench/import_wxr.py --parse-only
-    .venv/bin/python bench/import_wxr.py --moderation-workers 0   # one process
+    .venv/bin/python bench/import_wxr.py --moderation-workers 1   # 2nd process
 
 The CPU time printed for the import is the importing process's; the
 moderation worker's CPU time and peak RSS are printed on their own line.
@@ -177,7 +177,7 @@ def main() -> None:
     parser.add_argument(
         "--moderation-workers",
         type=int,
-        default=1,
+        default=0,
         help="moderation worker processes (0: the engine runs in the importer)",
     )
     parser.add_argument(

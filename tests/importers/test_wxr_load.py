@@ -457,6 +457,17 @@ def test_command_import_wxr_rejects_unknown_timezone(home):
         call_command("import-wxr", str(GAZETTE), "--site-timezone", "Mars/Olympus")
 
 
+def test_command_import_wxr_refuses_a_missing_home_or_a_folder(home, tmp_path):
+    article = ArticlePage.objects.first()
+    not_a_home = str(article.pk) if article is not None else "14"
+    with translation.override("en"):
+        for value in ("99999", not_a_home):
+            with pytest.raises(CommandError, match=f"No home page with ID {value}"):
+                call_command("import-wxr", str(GAZETTE), "--home", value)
+        with pytest.raises(CommandError, match="is a folder"):
+            call_command("import-wxr", str(tmp_path))
+
+
 def test_command_import_wxr_speaks_french_and_arabic(home):
     with translation.override("fr"), pytest.raises(CommandError) as french:
         call_command("import-wxr", str(GAZETTE), "--site-timezone", "Mars/Olympus")

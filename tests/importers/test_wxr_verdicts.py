@@ -45,7 +45,10 @@ def home():
 def test_worker_verdicts_give_the_same_decisions_as_in_process(home, source):
     path = GAZETTE if source == "gazette" else theme()
     with transaction.atomic():
-        report = import_wxr(path, ImportOptions(batch_size=7, worker_min_comments=0))
+        report = import_wxr(
+            path,
+            ImportOptions(batch_size=7, worker_min_comments=0, moderation_workers=1),
+        )
         with_worker = _comments_by_wordpress_id()
         transaction.set_rollback(True)
     assert report.worker_verdicts > 0
@@ -220,7 +223,9 @@ def test_worker_keeps_each_comment_body_when_an_id_repeats(home, tmp_path):
             (2, [(5, "Le second texte, même identifiant.")]),
         ],
     )
-    report = import_wxr(path, ImportOptions(worker_min_comments=0))
+    report = import_wxr(
+        path, ImportOptions(worker_min_comments=0, moderation_workers=1)
+    )
 
     assert report.worker_verdicts == 3
     bodies = sorted(get_comment_model().objects.values_list("body", flat=True))
