@@ -118,7 +118,27 @@ def test_comment_time_text_uses_reader_timezone(comments_article):
     )
     with override_settings(TIME_ZONE="Asia/Tokyo"):
         html = render_section(comments_article)
-    assert '<time datetime="2026-02-03T23:30:00Z">4 février 2026 08:30</time>' in html
+    assert '<time datetime="2026-02-03T23:30:00Z">4 février 2026 à 08:30</time>' in html
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_comment_date_written_like_the_article_date(comments_article, lang):
+    import datetime as dt
+
+    moment = dt.datetime(2026, 11, 29, 16, 41, tzinfo=dt.UTC)
+    CommentFactory(target=comments_article, submitted_at=moment)
+    html = render_section(comments_article, lang=lang)
+    # The article template's own date markup, rendered in the same language.
+    article_date = Template(
+        '{% load i18n %}{% blocktranslate with date=v|date:"DATE_FORMAT" '
+        'time=v|time:"TIME_FORMAT" %}{{ date }} at {{ time }}{% endblocktranslate %}'
+    )
+    with translation.override(lang):
+        expected = article_date.render(Context({"v": moment}))
+
+    assert f'<time datetime="2026-11-29T16:41:00Z">{expected}</time>' in html
+    if lang == "ar":
+        assert expected == "29 نوفمبر، 2026 على الساعة 5:41 م"
 
 
 def test_thread_order_and_count_after_reply_removed(comments_article):

@@ -72,7 +72,7 @@ register = template.Library()
 
 #: Part of every fragment key: bump it when the list markup changes, so a
 #: deployment never serves fragments rendered by the previous code.
-FRAGMENT_FORMAT = 1
+FRAGMENT_FORMAT = 2
 _URL_PLACEHOLDER = 2_147_483_647
 
 
@@ -198,7 +198,12 @@ class _NodeRenderer:
         self.flag_url = _url_template("comments:flag")
         self.edit_url = _url_template("comments:edit")
         self.delete_url = _url_template("comments:delete")
-        self.format_date = LocalDateFormat(formats.get_format("DATETIME_FORMAT"))
+        # "<date> at <time>" from the locale's DATE_FORMAT and TIME_FORMAT, as
+        # article dates are written (Django's Arabic DATETIME_FORMAT is the
+        # English "N j, Y, P", which no Arabic page uses elsewhere).
+        self.format_date = LocalDateFormat(formats.get_format("DATE_FORMAT"))
+        self.format_time = LocalDateFormat(formats.get_format("TIME_FORMAT"))
+        self.text_date_at = gettext("%(date)s at %(time)s")
         escape = html.escape
         self.text_awaiting = escape(gettext("Your comment is awaiting moderation."))
         self.text_reply_to = gettext("in reply to @%(name)s")
@@ -209,7 +214,11 @@ class _NodeRenderer:
         self.text_unavailable = escape(gettext("This comment is not available."))
 
     def _date(self, value: datetime) -> str:
-        return html.escape(self.format_date(value))
+        text = self.text_date_at % {
+            "date": self.format_date(value),
+            "time": self.format_time(value),
+        }
+        return html.escape(text)
 
     def _actions(self, comment: AbstractComment) -> str:
         pk = comment.pk
