@@ -95,3 +95,34 @@ def test_demo_command_if_empty_leaves_existing_articles(wagtail_root):
 
     assert ArticlePage.objects.count() == count
     assert "left as it is" in out.getvalue()
+
+
+CONSOLE_MAILER = {
+    "default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_command_prints_no_email_and_if_empty_says_how_to_log_in(
+    wagtail_root, capsys
+):
+    from django.test import override_settings
+
+    from manchette.moderation.models import NoticeChannel, StatementOfReasons
+
+    out = io.StringIO()
+    with override_settings(MAILERS=CONSOLE_MAILER):
+        call_command("demo", admin_password="first-pass-456", stdout=out)
+        printed = capsys.readouterr().out + out.getvalue()
+        again = io.StringIO()
+        call_command("demo", if_empty=True, stdout=again)
+
+    # The demo's moderation did email statements (to the fictional authors)...
+    assert StatementOfReasons.objects.filter(channel=NoticeChannel.EMAIL).exists()
+    # ...but none reached the console mailer.
+    assert "MIME-Version" not in printed
+    assert "Content-Transfer-Encoding" not in printed
+    assert "to the demo's fictional comment authors" in printed
+    assert "first-pass-456" in printed
+    assert "left as it is" in again.getvalue()
+    assert "python manage.py changepassword admin" in again.getvalue()
