@@ -1,7 +1,8 @@
 """A spam bot swarm, run in its own process by the spam-wave test.
 
 Usage: ``python -m tests.load.spam URL ARTICLE_PATH PAGE_ID FIRST_BOT BOTS POSTS
-SECONDS``. Starts ``BOTS`` threads and stops them at the deadline. Each bot is
+SECONDS``. Starts ``BOTS`` threads, each spreading its posts evenly over the
+time given (see :func:`bot`), and stops them at the deadline. Each bot is
 a host of its own (its own loopback source address, see
 :func:`tests.load.harness.client_address`). Even-numbered bots load the article
 once (cookies, CSRF token), then send up to ``POSTS`` comments through the HTML
@@ -38,6 +39,11 @@ def _spam(number: int, n: int) -> dict[str, str]:
     }
 
 
+#: The wave is spread over this share of the time given (the rest is margin
+#: for the last answers), so 10,000 posts in 60 s arrive at ~180 a second.
+SPREAD = 0.9
+
+
 def bot(
     url: str,
     article: str,
@@ -48,12 +54,23 @@ def bot(
     answers: Counter[int],
     lock: threading.Lock,
 ) -> None:
-    """Send up to ``posts`` spam comments as bot ``number`` until ``deadline``."""
+    """Send up to ``posts`` spam comments as bot ``number`` until ``deadline``.
+
+    Post ``n`` is due at ``start + (n + phase) * interval``, with ``interval``
+    spreading the posts over :data:`SPREAD` of the time left and ``phase`` (from
+    the bot number) staggering the bots; a bot that falls behind sends at once.
+    """
     client = Browserless(url, source=client_address(BOT_GROUP, number))
     token_url = f"/api/v1/pages/{page_id}/comments/form-token"
     fields: dict[str, str] = {}
     token = ""
+    start = time.monotonic()
+    interval = SPREAD * (deadline - start) / max(posts, 1)
+    phase = (number * 0.618) % 1.0  # golden-ratio spread of the bots' phases
     for n in range(posts):
+        delay = start + (n + phase) * interval - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
         if time.monotonic() > deadline:
             return
         try:

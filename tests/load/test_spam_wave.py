@@ -6,9 +6,10 @@ count and a deadline, and the server started here is stopped here.
 * Spam wave: 10,000 comments from 100 bots (4 processes of 25 threads, each
   bot a host of its own on loopback; half post the HTML form with a fresh
   token each time, half the JSON API replaying one token) within 60 seconds,
-  while readers load the article and 20 legitimate readers, each on a host of
-  their own, comment. Every spam comment is held or refused, no legitimate comment is
-  lost, and the readers' p99 latency stays within twice the quiet baseline.
+  while 20 readers load the article (one view every 0.3 s each) and 20
+  legitimate readers, each on a host of their own, comment. Every spam
+  comment is held or refused, no legitimate comment is lost, and the readers'
+  p99 latency stays within twice the quiet baseline.
 * Flood: one client posting as fast as it can gets 429 answers.
 """
 
@@ -47,7 +48,11 @@ SPAM_PROCESSES = 4
 BOTS_PER_PROCESS = 25
 POSTS_PER_BOT = 100
 WAVE_SECONDS = 60
-READERS = 6
+READERS = 20
+# Readers pace themselves (a page view every 0.3 s each, about 65 views a
+# second together: a story going viral) instead of hammering the server in a
+# loop, which would make the readers a load test of their own.
+READER_PAUSE_SECONDS = 0.3
 LEGITIMATE = 20
 BASELINE_SECONDS = 10
 MIN_SUBMIT_SECONDS = 3  # COMMENTS_MIN_SUBMIT_SECONDS (default)
@@ -81,6 +86,7 @@ def _read_until(
     number: int,
 ) -> None:
     client = Browserless(server.url, source=client_address(READER_GROUP, number))
+    stop.wait(READER_PAUSE_SECONDS * number / READERS)  # spread the readers out
     while not stop.is_set():
         try:
             reply = client.request(path)
@@ -88,6 +94,7 @@ def _read_until(
             latencies.append(REQUEST_TIMEOUT)
             continue
         latencies.append(reply.seconds if reply.status == 200 else REQUEST_TIMEOUT)
+        stop.wait(READER_PAUSE_SECONDS)
 
 
 def _readers(server: Server, path: str, seconds: float | None, stop: threading.Event):
