@@ -1,8 +1,9 @@
 """A spam bot swarm, run in its own process by the spam-wave test.
 
 Usage: ``python -m tests.load.spam URL ARTICLE_PATH PAGE_ID FIRST_BOT BOTS POSTS
-SECONDS``. Starts ``BOTS`` threads, each spreading its posts evenly over the
-time given (see :func:`bot`), and stops them at the deadline. Each bot is
+SECONDS START_AT`` (``START_AT``: the Unix time at which every swarm begins).
+Starts ``BOTS`` threads, each spreading its posts evenly over the time given
+(see :func:`bot`), and stops them at the deadline. Each bot is
 a host of its own (its own loopback source address, see
 :func:`tests.load.harness.client_address`). Even-numbered bots load the article
 once (cookies, CSRF token), then send up to ``POSTS`` comments through the HTML
@@ -96,7 +97,11 @@ def bot(
 
 def main(argv: list[str]) -> int:
     """Run the swarm described by ``argv`` (see module docstring)."""
-    url, article, page_id, first, bots, posts, seconds = argv
+    url, article, page_id, first, bots, posts, seconds, start_at = argv
+    # Start together with the other swarms at the Unix time ``start_at``, once
+    # this process has started and imported (its own start-up must not count
+    # as part of the wave, nor slow the readers down during it).
+    time.sleep(max(0.0, float(start_at) - time.time()))
     deadline = time.monotonic() + float(seconds)
     answers: Counter[int] = Counter()
     lock = threading.Lock()
