@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from wagtail.models import Collection, Locale, Page, ReferenceIndex, Site
+from wagtail.models import ReferenceIndex
 from wagtail.search.models import IndexEntry
 
 from manchette.comments import get_comment_model
@@ -12,27 +12,12 @@ from manchette.importers.models import ImportRecord
 from manchette.importers.wxr.indexing import IndexQueue, deferred_indexing
 from manchette.importers.wxr.load import ImportOptions, import_wxr
 from manchette.moderation.models import ModerationDecision
-from manchette.news.models import ArticlePage, HomePage, NewsImage
+from manchette.news.models import ArticlePage, NewsImage
 from tests.importers.wxr_files import DATA, theme
 
 pytestmark = pytest.mark.django_db
 
 GAZETTE = DATA / "gazette.xml"
-
-
-@pytest.fixture
-def home():
-    Locale.objects.get_or_create(language_code="fr")
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root"))
-    home_page = HomePage(title="Accueil", slug="accueil")
-    root.add_child(instance=home_page)
-    Site.objects.update_or_create(
-        is_default_site=True,
-        defaults={"hostname": "localhost", "root_page": home_page},
-    )
-    return home_page
 
 
 def _comments_by_wordpress_id():

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
-from wagtail.models import Collection, Locale, Page, Site
+from wagtail.models import Page
 
 from manchette.comments import get_comment_model
 from manchette.comments.abstracts import AbstractComment, CommentStatus
@@ -20,7 +20,6 @@ from manchette.importers.wxr.parse import WxrError
 from manchette.news.models import (
     ArticlePage,
     Author,
-    HomePage,
     NewsImage,
     SectionPage,
     StandardPage,
@@ -30,21 +29,6 @@ from tests.importers.wxr_files import DATA, phpunit, theme
 pytestmark = pytest.mark.django_db
 
 GAZETTE = DATA / "gazette.xml"
-
-
-@pytest.fixture
-def home():
-    Locale.objects.get_or_create(language_code="fr")
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root"))
-    home_page = HomePage(title="Accueil", slug="accueil")
-    root.add_child(instance=home_page)
-    Site.objects.update_or_create(
-        is_default_site=True,
-        defaults={"hostname": "localhost", "root_page": home_page},
-    )
-    return home_page
 
 
 @pytest.fixture

@@ -8,31 +8,16 @@ loudly here instead of corrupting the page tree of an import.
 import pytest
 from django.urls import reverse
 from treebeard.exceptions import PathOverflow
-from wagtail.models import Collection, Locale, Page, PageLogEntry, Site
+from wagtail.models import Page, PageLogEntry
 
 from manchette.importers.wxr.load import ImportOptions, import_wxr
 from manchette.importers.wxr.pagetree import PageWriter, child_path
-from manchette.news.models import ArticlePage, HomePage, SectionPage
+from manchette.news.models import ArticlePage, SectionPage
 from tests.importers.wxr_files import DATA
 
 pytestmark = pytest.mark.django_db
 
 GAZETTE = DATA / "gazette.xml"
-
-
-@pytest.fixture
-def home():
-    Locale.objects.get_or_create(language_code="fr")
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root"))
-    home_page = HomePage(title="Accueil", slug="accueil")
-    root.add_child(instance=home_page)
-    Site.objects.update_or_create(
-        is_default_site=True,
-        defaults={"hostname": "localhost", "root_page": home_page},
-    )
-    return home_page
 
 
 def _tree_fields(page):

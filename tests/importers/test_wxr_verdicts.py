@@ -5,7 +5,6 @@ from typing import override
 
 import pytest
 from django.db import transaction
-from wagtail.models import Collection, Locale, Page, Site
 
 from manchette.comments import get_comment_model
 from manchette.importers.wxr.load import ImportOptions, import_wxr
@@ -17,28 +16,12 @@ from manchette.importers.wxr.verdicts import (
 from manchette.moderation.engine.types import Action, Category, Submission, Verdict
 from manchette.moderation.models import ModerationDecision
 from manchette.moderation.services import engine_state
-from manchette.news.models import HomePage
 from tests.importers.test_wxr_bulk import _comments_by_wordpress_id
 from tests.importers.wxr_files import DATA, theme
 
 pytestmark = pytest.mark.django_db
 
 GAZETTE = DATA / "gazette.xml"
-
-
-@pytest.fixture
-def home():
-    Locale.objects.get_or_create(language_code="fr")
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root"))
-    home_page = HomePage(title="Accueil", slug="accueil")
-    root.add_child(instance=home_page)
-    Site.objects.update_or_create(
-        is_default_site=True,
-        defaults={"hostname": "localhost", "root_page": home_page},
-    )
-    return home_page
 
 
 @pytest.mark.parametrize("source", ["gazette", "theme"])
