@@ -151,9 +151,10 @@ def comment_page_of(
     reads four columns instead of whole comments: used after a post, to send
     the author to the page that shows their comment.
     """
-    rows = comments_for_display(obj).values_list(
-        "pk", "parent_id", "status", "submitted_at"
-    )
+    # Typed as Any: django-stubs' values_list hook crashes mypy 2.4 on the
+    # swappable comment model's queryset.
+    queryset: Any = comments_for_display(obj)
+    rows = queryset.values_list("pk", "parent_id", "status", "submitted_at")
     light: Any = [_Row(*row) for row in rows]
     return build_tree(light, own_ids=own_ids).page_of(comment_id)
 
