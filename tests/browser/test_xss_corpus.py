@@ -92,6 +92,7 @@ CONTROLS = """
 def corpus_settings(settings, rules_only_engine, clear_cache):
     settings.COMMENTS_PER_PAGE = 1000
     settings.COMMENTS_FLOOD_SECONDS = 0
+    settings.COMMENTS_IP_BUDGET = 0  # one test client sends every payload
     settings.COMMENTS_DUPLICATE_SECONDS = 0
     settings.COMMENTS_MIN_SUBMIT_SECONDS = 0
     settings.MODERATION_QUEUE_PER_PAGE = 1000

@@ -172,9 +172,10 @@ def through_api(target: Any, payloads: Sequence[str]) -> PathOutcome:
     outcome = PathOutcome("api")
     client = Client()
     url = reverse("api:comments_create", args=[target.pk])
-    token = make_security_token(target, issued_at=time.time() - 60)
     for index, payload in enumerate(payloads):
         for slot in ("body", "author_url"):
+            # Form tokens are single use: a fresh one for every comment.
+            token = make_security_token(target, issued_at=time.time() - 60)
             data = {
                 "body": f"Avis {index} envoyé par l'API.",
                 "author_name": _name_for(payload, index),
