@@ -20,6 +20,7 @@ import math
 import time
 
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 from manchette.comments.conf import comments_settings
 
@@ -91,3 +92,19 @@ def spend_ip_budget(ip: str | None, *, now: float | None = None) -> int:
     if count <= budget:
         return 0
     return max(1, math.ceil((window + 1) * seconds - moment))
+
+
+def ip_budget_message(seconds: int) -> str:
+    """Return the translated 429 message for a spent network budget."""
+    return _(
+        "Too many comments were sent from your network. "
+        "Wait %(seconds)d seconds, then try again."
+    ) % {"seconds": seconds}
+
+
+def flood_message(seconds: int) -> str:
+    """Return the translated 429 message for a flood slot already taken."""
+    return _(
+        "You are posting comments too quickly. "
+        "Wait %(seconds)d seconds, then try again."
+    ) % {"seconds": seconds}

@@ -72,7 +72,15 @@ def target_from_token(token: str) -> tuple[int, str]:
 
     Raise ``BadSignature`` (also for a malformed identity).
     """
-    identity = str(read_security_token(token)["t"])
+    return target_from_payload(read_security_token(token))
+
+
+def target_from_payload(payload: dict[str, Any]) -> tuple[int, str]:
+    """Return ``(content_type_id, object_pk)`` from a signed token's payload.
+
+    Raise ``BadSignature`` for a malformed identity.
+    """
+    identity = str(payload["t"])
     content_type_id, _sep, object_pk = identity.partition(".")
     if not content_type_id.isdigit() or not object_pk:
         msg = "Malformed comment target."

@@ -36,11 +36,16 @@ from manchette.comments.errors import (
     FormTokenUsedError,
     TargetUnavailableError,
 )
-from manchette.comments.flood import claim_flood_slots, spend_ip_budget
+from manchette.comments.flood import (
+    claim_flood_slots,
+    flood_message,
+    ip_budget_message,
+    spend_ip_budget,
+)
 from manchette.comments.forms import (
     make_security_token,
     read_security_token,
-    target_from_token,
+    target_from_payload,
 )
 from manchette.comments.notifications import subscription_request_for
 from manchette.comments.sanitize import strip_unsafe
@@ -284,18 +289,14 @@ def _too_many(
     return response
 
 
-def _ip_budget_refusal(request: HttpRequest, token: str) -> HttpResponse | None:
+def _ip_budget_refusal(request: HttpRequest, nonce: str) -> HttpResponse | None:
     """Charge this submission to its network's budget; a 429 once it is spent.
 
     Runs before the target, the form or any database query, so a refused post
     costs two cache round trips and a small page. Copies and replays of a
-    token already seen are not charged (the first was): they go on to be
-    answered with the first comment, or refused as a reused token.
+    token already seen (``nonce``) are not charged (the first was): they go on
+    to be answered with the first comment, or refused as a reused token.
     """
-    try:
-        nonce = str(read_security_token(token)["n"])
-    except signing.BadSignature:  # pragma: no cover - checked by the caller
-        return None
     if submission_seen(nonce):
         return None
     wait = spend_ip_budget(client_ip(request))
@@ -304,11 +305,7 @@ def _ip_budget_refusal(request: HttpRequest, token: str) -> HttpResponse | None:
     return _too_many(
         request,
         code="ip_budget",
-        message=_(
-            "Too many comments were sent from your network. "
-            "Wait %(seconds)d seconds, then try again."
-        )
-        % {"seconds": wait},
+        message=ip_budget_message(wait),
         seconds=wait,
         target=None,
     )
@@ -316,9 +313,9 @@ def _ip_budget_refusal(request: HttpRequest, token: str) -> HttpResponse | None:
 
 @require_POST
 def post_comment(request: HttpRequest) -> HttpResponse:
-    token = request.POST.get("security_token", "")
     try:
-        content_type_id, object_pk = target_from_token(token)
+        payload = read_security_token(request.POST.get("security_token", ""))
+        content_type_id, object_pk = target_from_payload(payload)
     except signing.BadSignature:
         return _error(
             request,
@@ -328,7 +325,7 @@ def post_comment(request: HttpRequest) -> HttpResponse:
                 "This form is invalid or was altered. Reload the page and retry."
             ),
         )
-    refused = _ip_budget_refusal(request, token)
+    refused = _ip_budget_refusal(request, str(payload["n"]))
     if refused is not None:
         return refused
     target = _load_target(content_type_id, object_pk)
@@ -422,11 +419,7 @@ def _submit(
             return _too_many(
                 request,
                 code="flood",
-                message=_(
-                    "You are posting comments too quickly. "
-                    "Wait %(seconds)d seconds, then try again."
-                )
-                % {"seconds": seconds},
+                message=flood_message(seconds),
                 seconds=seconds,
                 target=target,
             )

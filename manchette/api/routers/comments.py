@@ -56,7 +56,12 @@ from manchette.comments.flags import (
     flag_rate_check,
     flagger_key,
 )
-from manchette.comments.flood import claim_flood_slots, spend_ip_budget
+from manchette.comments.flood import (
+    claim_flood_slots,
+    flood_message,
+    ip_budget_message,
+    spend_ip_budget,
+)
 from manchette.comments.forms import (
     make_security_token,
     read_security_token,
@@ -204,11 +209,7 @@ def _spend_ip_budget(request: HttpRequest) -> None:
         raise ApiProblemError(
             429,
             "ip_budget",
-            _(
-                "Too many comments were sent from your network. "
-                "Wait %(seconds)d seconds, then try again."
-            )
-            % {"seconds": wait},
+            ip_budget_message(wait),
             headers={"Retry-After": str(wait)},
         )
 
@@ -448,11 +449,7 @@ def _create(
             raise ApiProblemError(
                 429,
                 "flood",
-                _(
-                    "You are posting comments too quickly. "
-                    "Wait %(seconds)d seconds, then try again."
-                )
-                % {"seconds": seconds},
+                flood_message(seconds),
                 headers={"Retry-After": str(seconds)},
             )
     parent = None
