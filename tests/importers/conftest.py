@@ -19,3 +19,24 @@ def home():
         defaults={"hostname": "localhost", "root_page": home_page},
     )
     return home_page
+
+
+@pytest.fixture
+def power_cut_on_second_post(monkeypatch):
+    """Make the import raise ``RuntimeError("power cut")`` on its second post.
+
+    Returns a function that restores the importer (the next import runs whole).
+    """
+    from manchette.importers.wxr import load
+
+    calls = {"n": 0}
+    original = load._Loader.comments
+
+    def crash_on_second_post(self, post, target):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("power cut")
+        return original(self, post, target)
+
+    monkeypatch.setattr(load._Loader, "comments", crash_on_second_post)
+    return lambda: monkeypatch.setattr(load._Loader, "comments", original)

@@ -150,19 +150,9 @@ def test_deferred_indexing_collects_index_tasks_and_runs_them_once(home):
     assert "port" in str(entries[0].title)
 
 
-def test_import_wxr_crash_still_indexes_committed_batches(home, monkeypatch):
-    from manchette.importers.wxr import load
-
-    calls = {"n": 0}
-    original = load._Loader.comments
-
-    def crash_on_second_post(self, post, target):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("power cut")
-        return original(self, post, target)
-
-    monkeypatch.setattr(load._Loader, "comments", crash_on_second_post)
+def test_import_wxr_crash_still_indexes_committed_batches(
+    home, power_cut_on_second_post
+):
     with pytest.raises(RuntimeError, match="power cut"):
         import_wxr(GAZETTE, ImportOptions(batch_size=1))
 

@@ -253,26 +253,14 @@ def test_import_wxr_malformed_file_writes_nothing(home, tmp_path):
     assert not ImportRecord.objects.exists()
 
 
-def test_import_wxr_resumes_after_a_crashed_batch(home, monkeypatch):
-    from manchette.importers.wxr import load
-
-    calls = {"n": 0}
-    original = load._Loader.comments
-
-    def crash_on_second_post(self, post, target):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("power cut")
-        return original(self, post, target)
-
-    monkeypatch.setattr(load._Loader, "comments", crash_on_second_post)
+def test_import_wxr_resumes_after_a_crashed_batch(home, power_cut_on_second_post):
     with pytest.raises(RuntimeError):
         import_wxr(GAZETTE, ImportOptions(batch_size=1))
     written = set(ImportRecord.objects.values_list("kind", "external_id"))
     assert ("post", "100") in written
     assert ("post", "101") not in written
 
-    monkeypatch.setattr(load._Loader, "comments", original)
+    power_cut_on_second_post()  # power back: the import runs whole
     report = import_wxr(GAZETTE, ImportOptions(batch_size=1))
 
     assert report.counts["posts"]["unchanged"] == 1
