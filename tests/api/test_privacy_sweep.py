@@ -17,6 +17,7 @@ from manchette.comments.abstracts import CommentStatus
 from manchette.comments.forms import make_security_token
 from manchette.comments.models import Comment
 from manchette.comments.services import comment_set_status
+from tests.comments.helpers import form_data
 
 pytestmark = [
     pytest.mark.django_db,
@@ -46,13 +47,13 @@ def _needles():
 
 
 def _post(client, page, name, email, ip, parent=None):
-    data = {
-        "body": f"Le point de vue de {name} sur cet article.",
-        "author_name": name,
-        "author_email": email,
-        "author_url": "",
-        "security_token": make_security_token(page, issued_at=time.time() - 30),
-    }
+    data = form_data(
+        page,
+        age=30,
+        body=f"Le point de vue de {name} sur cet article.",
+        author_name=name,
+        author_email=email,
+    )
     if parent is not None:
         data["parent"] = str(parent.pk)
     client.post(reverse("comments:post"), data, REMOTE_ADDR=ip)

@@ -16,7 +16,6 @@ import io
 import ipaddress
 import json
 import re
-import time
 from collections import deque
 from urllib.parse import unquote, urlsplit
 
@@ -27,10 +26,10 @@ from django.urls import reverse
 from wagtail.models import Collection, Locale, Page
 
 from manchette.comments.abstracts import CommentStatus
-from manchette.comments.forms import make_security_token
 from manchette.comments.models import Comment
 from manchette.comments.services import comment_set_status
 from manchette.news.models import ArticlePage
+from tests.comments.helpers import form_data
 
 pytestmark = [pytest.mark.django_db]
 
@@ -74,13 +73,13 @@ def needles() -> dict[str, str]:
 
 
 def _form_post(client, page, name, email, ip, *, parent=None, notify=False):
-    data = {
-        "body": f"L'avis de {name} sur « {page.title} ».",
-        "author_name": name,
-        "author_email": email,
-        "author_url": "",
-        "security_token": make_security_token(page, issued_at=time.time() - 30),
-    }
+    data = form_data(
+        page,
+        age=30,
+        body=f"L'avis de {name} sur « {page.title} ».",
+        author_name=name,
+        author_email=email,
+    )
     if parent is not None:
         data["parent"] = str(parent.pk)
     if notify:
