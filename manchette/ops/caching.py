@@ -221,24 +221,41 @@ def fragment_ttl() -> int:
     return int(getattr(settings, "OPS_FRAGMENT_CACHE_SECONDS", 600))
 
 
+#: Models whose rows are about one page (``content_type_id``, ``object_pk``):
+#: saving or deleting one also replaces that page's own version token. A
+#: moderator closing comments through the page's moderation mode switches
+#: ``comments_enabled`` with a queryset update, which sends no page signal.
+PAGE_VERSION_MODELS = ("moderation.moderationmode",)
+
+
 def _watched(instance: object) -> bool:
     if isinstance(instance, Page):
         return True
     meta = getattr(instance, "_meta", None)
-    return meta is not None and meta.label_lower in SITE_VERSION_MODELS
+    return meta is not None and (
+        meta.label_lower in SITE_VERSION_MODELS
+        or meta.label_lower in PAGE_VERSION_MODELS
+    )
 
 
 def on_site_content_changed(sender: Any, instance: Any = None, **kwargs: Any) -> None:
     """Receive ``post_save``/``post_delete`` (any model) and Wagtail's page signals.
 
     Replaces the site version token when ``instance`` is a page or a row of
-    :data:`SITE_VERSION_MODELS`; ignores every other model, and the newsroom
-    settings row Wagtail creates with its defaults on first read.
+    :data:`SITE_VERSION_MODELS`, and also the page's own token for a row of
+    :data:`PAGE_VERSION_MODELS` about a page; ignores every other model, and
+    the newsroom settings row Wagtail creates with its defaults on first read.
     """
     if instance is None or not _watched(instance):
         return
-    if kwargs.get("created") and instance._meta.label_lower == "news.newssettings":
+    label = instance._meta.label_lower
+    if kwargs.get("created") and label == "news.newssettings":
         return  # created with its defaults on first use: nothing shown changes
+    if label in PAGE_VERSION_MODELS:
+        content_type = ContentType.objects.get_for_id(instance.content_type_id)
+        if not _is_page_model(content_type.model_class()):
+            return
+        bump_version(instance.object_pk)
     bump_site_version()
 
 

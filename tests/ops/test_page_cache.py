@@ -207,3 +207,24 @@ def test_page_cache_hits_get_distinct_form_tokens_in_every_form_field(
         assert all(token == found[0] for token in found)  # one token per page
         tokens.add(found[0])
     assert len(tokens) == 3
+
+
+def test_page_cache_closing_the_page_mode_drops_the_form(
+    comments_article, admin_user, django_capture_on_commit_callbacks
+):
+    from manchette.moderation.models import TargetMode
+    from manchette.moderation.services import set_target_mode
+
+    url = comments_article.url
+    _view(Client(), url)
+    cached, html = _view(Client(), url)
+    assert cached["X-Page-Cache"] == "hit"
+    assert 'name="security_token"' in html
+    with django_capture_on_commit_callbacks(execute=True):
+        set_target_mode(
+            target=comments_article, mode=TargetMode.CLOSED, moderator=admin_user
+        )
+
+    after, html = _view(Client(), url)
+    assert after["X-Page-Cache"] == "miss"
+    assert 'name="security_token"' not in html

@@ -91,6 +91,7 @@ from manchette.comments.submissions import (
 )
 from manchette.comments.tokens import issue_edit_token
 from manchette.comments.web import client_ip
+from manchette.ops.targets import page_stand_in
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -114,6 +115,19 @@ def _page(page_id: int) -> Any:
     if specific is None or not hasattr(specific, "comments_enabled"):
         raise ApiProblemError(404, "page-not-found", _("This page has no comments."))
     return specific
+
+
+def _page_stand_in(page_id: int) -> Any:
+    """Return a query-free stand-in of a live commentable page, or raise a 404.
+
+    Same answers as :func:`_page`, from :func:`manchette.ops.targets.page_stand_in`:
+    enough to sign or check a form token and to refuse a submission, not to
+    store one (load the page with :func:`_page` for that).
+    """
+    stand_in = page_stand_in(page_id)
+    if stand_in is None or not getattr(stand_in, "live", False):
+        raise ApiProblemError(404, "page-not-found", _("This page has no comments."))
+    return stand_in
 
 
 def _language(page: Any) -> tuple[str, str]:
@@ -333,7 +347,7 @@ def list_comments(
 )
 def form_token(request: HttpRequest, page_id: int) -> FormTokenOut:
     """Return a fresh token bound to the page and to the current time."""
-    page = _page(page_id)
+    page = _page_stand_in(page_id)
     check_target_open(page)
     conf = comments_settings()
     return FormTokenOut(
@@ -377,16 +391,18 @@ def create_comment(
     a copy whose first is still in flight after ``COMMENTS_TWIN_WAIT_SECONDS``
     (409), closed comments (403).
     """
-    page = _page(page_id)
-    check_target_open(page)
+    # Everything up to the claim works on a stand-in of the page (no query):
+    # a wave of replayed tokens or spent budgets is refused without loading it.
+    target = _page_stand_in(page_id)
+    check_target_open(target)
     if payload.homepage.strip():
         raise ApiProblemError(422, "honeypot", _("Your comment could not be accepted."))
-    hold_reasons, nonce = _check_form_token(page, payload.token)
+    hold_reasons, nonce = _check_form_token(target, payload.token)
     if not submission_seen(nonce):  # copies and replays: the first was charged
         _spend_ip_budget(request)
     key = (idempotency_key or "").strip()[:64] or None
     fingerprint = duplicate_fingerprint(
-        target=page,
+        target=target,
         body=payload.body,
         author_email=payload.author_email,
         parent_id=payload.parent_id,
@@ -396,7 +412,7 @@ def create_comment(
     claim = claim_submission(
         submission_keys(
             nonce=nonce,
-            idempotency_key=f"{page.pk}:{key}" if key else None,
+            idempotency_key=f"{target.pk}:{key}" if key else None,
             fingerprint=fingerprint,
         )
     )
@@ -412,7 +428,7 @@ def create_comment(
     try:
         return _create(
             request,
-            page,
+            _page(page_id),
             payload,
             claim=claim,
             nonce=nonce,
