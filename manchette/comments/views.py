@@ -73,6 +73,7 @@ from manchette.comments.tokens import (
     session_edit_token,
 )
 from manchette.comments.web import (
+    author_notices,
     client_ip,
     own_comment_ids,
     remember_own_comment,
@@ -190,6 +191,9 @@ def _success(
         # Both copies' sessions must keep the edit link, whichever is saved last.
         keep_edit_token(request, comment.pk, twin_of.edit_token)
     held = comment.status != CommentStatus.APPROVED
+    # Rejected and removed comments are said to be refused; a spam verdict
+    # reads as held, so a spammer learns nothing from the answer.
+    refused = comment.status in {CommentStatus.REJECTED, CommentStatus.REMOVED}
     page = comment_page_of(target, comment.pk, own_ids=own_comment_ids(request))
     # Without the request, Wagtail builds the URL from its cached site root
     # paths instead of looking the request's site up (a query per post).
@@ -202,40 +206,46 @@ def _success(
         url = f"{page_url}?cpage={page}#comment-{comment.pk}"
     response: HttpResponse
     if _wants_json(request):
-        node_context = comment_context(
-            request, target=target, comment=comment, own_pending=held
-        )
+        # As on the page after the no-JS redirect: a refused comment is not
+        # shown and its author gets the statements of reasons (notices); a
+        # spam verdict reads "pending" like a held comment.
+        message = _("Your comment is published.")
+        html = notices = ""
+        if refused:
+            message = _("Your comment was not published.")
+            notices = author_notices(request, target)
+        else:
+            if held:
+                message = _("Your comment is awaiting moderation.")
+            node_context = comment_context(
+                request, target=target, comment=comment, own_pending=held
+            )
+            html = render_to_string(
+                "comments/comment.html", node_context, request=request
+            )
         response = JsonResponse(
             {
                 "ok": True,
                 "created": created,
                 "id": comment.pk,
-                # Any unpublished status reads "pending", as in the API: the
-                # answer must not tell a spammer what moderation decided.
-                "status": "pending" if held else str(comment.status),
+                "status": "rejected" if refused else "pending" if held else "approved",
                 "held": held,
+                "refused": refused,
                 "parent": comment.parent_id,
-                "message": (
-                    _("Your comment is awaiting moderation.")
-                    if held
-                    else _("Your comment is published.")
-                ),
-                "html": render_to_string(
-                    "comments/comment.html", node_context, request=request
-                ),
+                "message": message,
+                "html": html,
+                "notices": notices,
                 "url": url,
                 "token": make_security_token(target),
             },
             status=201 if created else 200,
         )
     else:
-        # Rejected and removed comments are said to be refused; a spam verdict
-        # reads as held, so a spammer learns nothing from the notice.
         set_notice(
             request,
             comment_id=comment.pk if page is not None else None,
             held=held,
-            refused=comment.status in {CommentStatus.REJECTED, CommentStatus.REMOVED},
+            refused=refused,
         )
         response = HttpResponseRedirect(url)
     if form.user is None:

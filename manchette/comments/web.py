@@ -1,8 +1,9 @@
 """Per-browser state for the comment pages: own comments, notices, author cookie.
 
 Kept apart from the views so the template tags and the views share it. Also
-holds the hook through which a project versions comment threads for the cached
-comment list (:func:`set_thread_version_source`).
+holds the hooks through which a project versions comment threads for the cached
+comment list (:func:`set_thread_version_source`) and tells an author what
+became of their refused comment (:func:`set_author_notices_source`).
 """
 
 from __future__ import annotations
@@ -201,3 +202,28 @@ def thread_version(target: Model | Any) -> ThreadVersion | None:
     """Return ``target``'s thread version, or ``None`` when it is not cached."""
     source = _version_source
     return None if source is None else source(target)
+
+
+AuthorNoticesSource = Callable[["HttpRequest", Any], str]
+_notices_source: AuthorNoticesSource | None = None
+
+
+def set_author_notices_source(source: AuthorNoticesSource | None) -> None:
+    """Install the function that renders an author's notices (``None`` removes it).
+
+    Pages hand those notices to ``{% comment_section obj notices=... %}``; the
+    in-place (JSON) post has no page, so it asks this source instead:
+    ``source(request, target)`` returns safe HTML for the browser of
+    ``request`` about its own comments on ``target`` (the statements of
+    reasons of ``manchette.moderation``, which installs it in its
+    ``AppConfig.ready()``), or ``""``. The comments app imports no moderation
+    code; without a source, there are no notices.
+    """
+    global _notices_source  # one process-wide hook, like a signal receiver
+    _notices_source = source
+
+
+def author_notices(request: HttpRequest, target: Model | Any) -> str:
+    """Return the notices HTML for this browser's comments on ``target``, or ``""``."""
+    source = _notices_source
+    return "" if source is None else str(source(request, target))

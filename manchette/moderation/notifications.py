@@ -22,8 +22,11 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from manchette.comments import get_comment_model
+from manchette.comments.web import own_comment_ids
 from manchette.moderation.adapters import page_language
 from manchette.moderation.conf import moderation_settings
 from manchette.moderation.models import (
@@ -34,6 +37,7 @@ from manchette.moderation.models import (
 )
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
     from django.utils.functional import Promise
 
     from manchette.comments.abstracts import AbstractComment
@@ -281,3 +285,24 @@ def page_notices(comment_ids: frozenset[int] | set[int]) -> list[Statement]:
         if current == record.decision_id:
             notices.append(build_statement(record.decision))
     return notices
+
+
+def render_page_notices(request: HttpRequest | None, obj: Any = None) -> SafeString:
+    """Render the statements of reasons for this browser's own comments.
+
+    ``obj`` (optional) limits them to comments on that object (a page). Used
+    by ``{% moderation_notices %}`` for the page (no JavaScript) and, through
+    the comments app's author notices source, for the answer to a comment
+    posted in place (JavaScript): both show the same HTML. Returns an empty
+    string when there is none; a browser with no own comments costs no query.
+    """
+    own = own_comment_ids(request)
+    if own and obj is not None:
+        on_obj = get_comment_model().objects.for_object(obj).filter(pk__in=own)
+        own = frozenset(on_obj.values_list("pk", flat=True))
+    notices = page_notices(own)
+    if not notices:
+        return SafeString("")
+    return SafeString(
+        render_to_string("moderation/notices.html", {"notices": notices}, request)
+    )

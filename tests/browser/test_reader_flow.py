@@ -13,6 +13,7 @@ from manchette.comments.abstracts import CommentStatus
 from manchette.comments.models import Comment
 from tests.browser.flows import (
     MIN_SUBMIT_SECONDS,
+    READER_PAUSE_MS,
     approve_all_with_keyboard,
     post_comment,
 )
@@ -139,3 +140,33 @@ def test_reader_flow_arabic_page_and_mixed_comments_have_the_right_direction(
     # The author's name is isolated, so an Arabic name cannot reorder the meta line.
     assert page.locator("bdi", has_text="سلمى").count() == 1
     screenshot(page, "reader-flow-ar")
+
+
+def test_reader_flow_refused_comment_posted_in_place_shows_the_statement(
+    browser_page, live_server, settings, clear_cache
+):
+    """comments.js tells a refused author what the no-JS page tells them."""
+    settings.COMMENTS_MIN_SUBMIT_SECONDS = MIN_SUBMIT_SECONDS
+    article = build_comment_article()
+    page = browser_page
+    watch = ExecutionWatch().attach(page)
+    page.goto(live_server.url + article.url)
+    form = page.locator("#commentform")
+    form.locator("[name=body]").fill("Tais-toi, espèce de connard, t'es qu'un abruti.")
+    form.locator("[name=author_name]").fill("Marc")
+    form.locator("[name=author_email]").fill("marc@example.org")
+    page.wait_for_timeout(READER_PAUSE_MS)
+    with page.expect_response(lambda r: r.url.endswith("/comments/post/")):
+        form.locator("button[type=submit]").click()
+
+    status = page.locator("[data-comment-status]")
+    status.locator(".moderation-notice").wait_for()
+    assert page.url == live_server.url + article.url  # posted in place
+    text = status.inner_text()
+    assert "n'a pas été publié" in text
+    assert "insultes ou attaques personnelles" in text
+    assert HELD["fr"] not in page.inner_text("body")
+    assert status.locator("a[href*='/moderation/appeal/']").count() == 1
+    assert page.locator("li.comment").count() == 0  # not shown, as without JS
+    assert _comments_of(article).get().status == CommentStatus.REJECTED
+    assert watch.executed(page) == []

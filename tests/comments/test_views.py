@@ -137,27 +137,67 @@ def test_post_comment_receiver_failure_keeps_comment_pending(client, comments_ar
     assert Comment.objects.get().status == CommentStatus.PENDING
 
 
-@pytest.mark.parametrize(
-    "decided", [CommentStatus.SPAM, CommentStatus.REJECTED, CommentStatus.REMOVED]
-)
-def test_post_comment_json_reports_any_unpublished_status_as_pending(
-    client, comments_article, decided
-):
-    # Like the API (docs/api.md): a spammer must not learn from the answer
-    # which texts the moderation engine classed as spam or refused.
+def _post_json_decided(client, article, decided):
     def decide(sender, comment, **kwargs):
         type(comment).objects.filter(pk=comment.pk).update(status=decided)
 
     comment_submitted.connect(decide)
     try:
-        response = post(client, form_data(comments_article), **JSON)
+        response = post(client, form_data(article), **JSON)
     finally:
         comment_submitted.disconnect(decide)
     assert Comment.objects.get().status == decided
+    return response
+
+
+def test_post_comment_json_reports_spam_as_pending(client, comments_article):
+    # Like the API (docs/api.md): a spammer must not learn from the answer
+    # which texts the moderation engine classed as spam.
+    response = _post_json_decided(client, comments_article, CommentStatus.SPAM)
     data = response.json()
     assert data["status"] == "pending"
     assert data["held"] is True
-    assert decided not in response.content.decode()
+    assert data["refused"] is False
+    assert data["notices"] == ""
+    assert "attente de modération" in data["message"]
+    assert "spam" not in response.content.decode()
+
+
+@pytest.mark.parametrize("decided", [CommentStatus.REJECTED, CommentStatus.REMOVED])
+def test_post_comment_json_tells_a_refused_author_not_published(
+    client, comments_article, decided
+):
+    # As the page after the no-JS redirect: "not published", comment not shown.
+    data = _post_json_decided(client, comments_article, decided).json()
+    assert data["status"] == "rejected"
+    assert data["held"] is True
+    assert data["refused"] is True
+    assert data["message"] == "Votre commentaire n'a pas été publié."
+    assert data["html"] == ""
+
+
+def test_post_comment_json_asks_the_notices_source_only_when_refused(
+    client, comments_article
+):
+    from manchette.comments import web
+
+    asked = []
+
+    def source(request, target):
+        asked.append(target.pk)
+        return '<p class="statement">Motif</p>'
+
+    saved = web._notices_source
+    web.set_author_notices_source(source)
+    try:
+        held = post(client, form_data(comments_article), **JSON).json()
+        Comment.objects.all().delete()
+        refused = _post_json_decided(client, comments_article, CommentStatus.REJECTED)
+    finally:
+        web.set_author_notices_source(saved)
+    assert held["notices"] == ""
+    assert refused.json()["notices"] == '<p class="statement">Motif</p>'
+    assert asked == [comments_article.pk]
 
 
 def test_post_comment_consent_sets_author_cookie_and_prefills(client, comments_article):

@@ -1,5 +1,8 @@
 """The author of a refused comment is told so on the page, with the reasons."""
 
+import re
+from typing import Any
+
 import pytest
 from django.conf import settings
 from django.test import Client, override_settings
@@ -96,3 +99,79 @@ def test_held_author_still_reads_awaiting(comments_article, moderator):
 
     assert "en attente de modération" in html
     assert "/moderation/appeal/" not in html
+
+
+# --- the in-place post (comments.js): the same answer as the page -------------
+
+SPAM = "Gagnez vite un iPhone gratuit ici http://promo-gagnant.example/cadeau"
+
+
+def _post_json(client: Client, article, body: str, email: str = "") -> dict[str, Any]:
+    data = form_data(article, body=body)
+    if email:
+        data["author_email"] = email
+    response = client.post(
+        reverse("comments:post"), data, HTTP_ACCEPT="application/json"
+    )
+    assert response.status_code == 201, response.content
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+@pytest.mark.django_db(transaction=True)
+def test_json_answer_of_a_rejected_comment_carries_the_statement():
+    from tests.factories import build_comment_article
+
+    article = build_comment_article()
+    author = Client()
+    data = _post_json(author, article, INSULT)
+
+    assert Comment.objects.get().status == CommentStatus.REJECTED
+    assert data["status"] == "rejected"
+    assert data["refused"] is True
+    assert data["held"] is True
+    assert data["message"] == "Votre commentaire n'a pas été publié."
+    assert "attente de modération" not in response_text(data)
+    assert data["html"] == ""  # not shown, as on the page
+    # The block the page shows after a no-JS post: statement and appeal link.
+    # (The appeal token is signed with the time: compare without it.)
+    page = unsigned(author.get(article.url).content.decode())
+    assert data["notices"].strip()
+    assert unsigned(data["notices"].strip()) in page
+    assert "insultes ou attaques personnelles" in data["notices"]
+    assert "/moderation/appeal/" in data["notices"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_json_answer_of_spam_reads_exactly_like_a_held_comment():
+    from manchette.moderation.models import ModerationMode, TargetMode
+    from tests.factories import build_comment_article
+
+    article = build_comment_article()
+    spam = _post_json(Client(), article, SPAM)
+    assert Comment.objects.get().status == CommentStatus.SPAM
+    ModerationMode.objects.create(
+        content_type_id=article.content_type_id,
+        object_pk=str(article.pk),
+        mode=TargetMode.PREMODERATE,
+    )
+    held = _post_json(
+        Client(), article, "Un avis mesuré sur le nouveau quai.", "nadia@example.org"
+    )
+    assert Comment.objects.filter(status=CommentStatus.PENDING).count() == 1
+
+    fields = ("status", "held", "refused", "message", "notices")
+    assert {k: spam[k] for k in fields} == {k: held[k] for k in fields}
+    assert spam["status"] == "pending"
+    assert spam["refused"] is False
+    assert spam["notices"] == ""
+    assert "attente de modération" in spam["message"]
+    assert "spam" not in response_text(spam).lower()
+
+
+def unsigned(html: str) -> str:
+    return re.sub(r"/moderation/appeal/[^/\"]+/", "/moderation/appeal/TOKEN/", html)
+
+
+def response_text(data: dict[str, Any]) -> str:
+    return " ".join(str(value) for value in data.values())

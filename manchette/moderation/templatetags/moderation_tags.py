@@ -11,15 +11,14 @@ depend on the session only, so they never belong in a shared (cached) page.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import template
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
 
-from manchette.comments import get_comment_model
-from manchette.comments.web import own_comment_ids
-from manchette.moderation.notifications import page_notices
+from manchette.moderation.notifications import render_page_notices
+
+if TYPE_CHECKING:
+    from django.utils.safestring import SafeString
 
 register = template.Library()
 
@@ -31,14 +30,4 @@ def moderation_notices(context: template.Context, obj: Any = None) -> SafeString
     ``obj`` (optional) limits them to comments on that object (a page).
     Returns an empty string when there is none.
     """
-    request: Any = context.get("request")
-    own = own_comment_ids(request)
-    if own and obj is not None:
-        on_obj = get_comment_model().objects.for_object(obj).filter(pk__in=own)
-        own = frozenset(on_obj.values_list("pk", flat=True))
-    notices = page_notices(own)
-    if not notices:
-        return SafeString("")
-    return SafeString(
-        render_to_string("moderation/notices.html", {"notices": notices}, request)
-    )
+    return render_page_notices(context.get("request"), obj)

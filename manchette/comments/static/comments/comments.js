@@ -25,6 +25,29 @@
       status.classList.toggle("is-error", !!isError);
     }
 
+    function clearForm() {
+      var area = form.querySelector("textarea");
+      if (area) { area.value = ""; }
+      resetReply();
+    }
+
+    // The author's statements of reasons (server-rendered, escaped HTML, the
+    // same block the page shows): in the status line next to the form, in
+    // place of any copy shown higher up; without any, just the message.
+    function showNotices(html, message) {
+      var holder = document.createElement("template");
+      holder.innerHTML = (html || "").trim();
+      if (!status || !holder.content.firstElementChild) {
+        say(message, false);
+        return;
+      }
+      section.querySelectorAll(".moderation-notices").forEach(function (old) {
+        old.remove();
+      });
+      status.classList.remove("is-error");
+      status.replaceChildren(holder.content);
+    }
+
     function resetReply() {
       if (parentField) { parentField.value = ""; }
       if (heading) { heading.textContent = defaultHeading; }
@@ -74,8 +97,15 @@
           say([data.message].concat(details).join(" "), true);
           return;
         }
+        if (data.refused) {
+          // As the page after a no-JS post: the comment is not shown; the
+          // statement of reasons (with its appeal link) replaces the line.
+          clearForm();
+          showNotices(data.notices, data.message);
+          return;
+        }
         var holder = document.createElement("template");
-        holder.innerHTML = data.html.trim();
+        holder.innerHTML = (data.html || "").trim();
         var item = holder.content.firstElementChild;
         var target = list;
         if (data.parent) {
@@ -92,9 +122,7 @@
         if (item && target && !document.getElementById(item.id)) {
           target.appendChild(item);
         }
-        var area = form.querySelector("textarea");
-        if (area) { area.value = ""; }
-        resetReply();
+        clearForm();
         say(data.message, false);
       }).catch(function () {
         form.submit();
