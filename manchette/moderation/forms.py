@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from manchette.moderation.models import BanKind, DecisionAction, TargetMode
+from manchette.moderation.reasons import CATEGORY_LABELS
 from manchette.moderation.selectors import QueueFilters
 
 STATUS_CHOICES = [
@@ -20,12 +21,7 @@ STATUS_CHOICES = [
 ]
 CATEGORY_CHOICES = [
     ("", _("Any category")),
-    ("threat_incitement", _("Threat or incitement")),
-    ("hate", _("Hate")),
-    ("insult", _("Insult")),
-    ("sexual", _("Sexual")),
-    ("spam", _("Spam")),
-    ("personal_data", _("Personal data")),
+    *((str(code), label) for code, label in CATEGORY_LABELS.items()),
 ]
 LANGUAGE_CHOICES = [
     ("", _("Any language")),

@@ -48,6 +48,13 @@ from manchette.moderation.models import (
     ModerationMode,
     TargetMode,
 )
+from manchette.moderation.reasons import (  # the codes live with their labels
+    SOURCE_BAN,
+    SOURCE_ENGINE_FAILURE,
+    SOURCE_MODEL_UNAVAILABLE,
+    SOURCE_PAGE_MODE,
+    SOURCE_SUBMISSION_CHECKS,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
@@ -63,15 +70,6 @@ if TYPE_CHECKING:
     from manchette.moderation.engine.types import Verdict
 
 logger = logging.getLogger(__name__)
-
-#: Source names of the reasons this app adds to the engine's.
-SOURCE_MODEL_UNAVAILABLE = "model_unavailable"
-SOURCE_ENGINE_FAILURE = "engine_failure"
-SOURCE_PAGE_MODE = "page_mode"
-SOURCE_BAN = "ban"
-SOURCE_SUBMISSION_CHECKS = "submission_checks"
-SOURCE_FLAG = "flag"
-SOURCE_APPEAL = "appeal"
 
 #: Decisions after which the author receives a statement of reasons. Spam is
 #: left out: Article 17(2) DSA exempts deceptive high-volume commercial content.

@@ -38,6 +38,7 @@ from manchette.moderation.models import (
     TargetMode,
 )
 from manchette.moderation.notifications import notice_language, read_appeal_token
+from manchette.moderation.reasons import category_label, metric_label, source_label
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -57,9 +58,9 @@ def _moderator(request: HttpRequest) -> AbstractBaseUser:
 
 def _metric_rows(
     metrics: Any, prefix: str = "", limit: int = 40
-) -> list[tuple[str, str]]:
-    """Flatten numeric metrics to ``(path, value)`` rows for display."""
-    rows: list[tuple[str, str]] = []
+) -> list[tuple[str, str, str]]:
+    """Flatten numeric metrics to ``(path, label, value)`` rows for display."""
+    rows: list[tuple[str, str, str]] = []
     if isinstance(metrics, dict):
         for key, value in metrics.items():
             path = f"{prefix}.{key}" if prefix else str(key)
@@ -67,10 +68,28 @@ def _metric_rows(
             if len(rows) >= limit:
                 break
     elif isinstance(metrics, float):
-        rows.append((prefix, f"{metrics:.3f}"))
+        rows.append((prefix, metric_label(prefix), f"{metrics:.3f}"))
     elif isinstance(metrics, int) and not isinstance(metrics, bool):
-        rows.append((prefix, str(metrics)))
+        rows.append((prefix, metric_label(prefix), str(metrics)))
     return rows[:limit]
+
+
+def _labelled_reasons(reasons: list[Any]) -> list[dict[str, Any]]:
+    """Return a decision's reasons with the labels of their source and category."""
+    labelled = []
+    for reason in reasons:
+        if not isinstance(reason, dict):
+            continue
+        source = str(reason.get("source") or "")
+        category = str(reason.get("category") or "")
+        labelled.append(
+            {
+                **reason,
+                "source_label": source_label(source),
+                "category_label": category_label(category) if category else "",
+            }
+        )
+    return labelled
 
 
 def _model_panel() -> dict[str, Any]:
@@ -99,7 +118,12 @@ def _items(comments: list[Any]) -> list[dict[str, Any]]:
             {
                 "comment": comment,
                 "decision": decision,
-                "reasons": reasons,
+                "category_label": (
+                    category_label(decision.category)
+                    if decision and decision.category
+                    else ""
+                ),
+                "reasons": _labelled_reasons(reasons),
                 "body_html": selectors.highlight(
                     comment.body, decision.spans() if decision else []
                 ),

@@ -42,14 +42,45 @@ def post_comment(
     return own.last
 
 
+#: What an Arabic keyboard layout sends for the keys at the places of J and A
+#: on a US keyboard: the Arabic letter as ``key``, the place as ``code``.
+ARABIC_LAYOUT = {"j": ("ت", "KeyJ"), "a": ("ش", "KeyA")}
+
+
+def _press(page: Page, letter: str, layout: str) -> None:
+    """Press the shortcut ``letter`` on a US (``"us"``) or Arabic (``"ar"``) layout.
+
+    Playwright's keyboard only types US keys, so the Arabic layout's key press
+    is a ``keydown`` event sent to the focused element, as the browser sends it.
+    """
+    if layout == "us":
+        page.keyboard.press(letter)
+        return
+    key, code = ARABIC_LAYOUT[letter]
+    page.evaluate(
+        """([key, code]) => (document.activeElement || document.body).dispatchEvent(
+            new KeyboardEvent("keydown", {key, code, bubbles: true, cancelable: true})
+        )""",
+        [key, code],
+    )
+
+
 def approve_all_with_keyboard(
-    browser: Browser, base_url: str, *, username: str, expected: int
+    browser: Browser,
+    base_url: str,
+    *,
+    username: str,
+    expected: int,
+    layout: str = "us",
 ) -> list[int]:
     """Log in as a moderator and approve every queued comment with ``j`` then ``a``.
 
-    Returns the ids of the approved comments, in the order they were approved.
-    Fails if the queue does not hold exactly ``expected`` comments, if a
-    shortcut does not move the focus, or if the queue page throws a script error.
+    ``layout="ar"`` presses them as a moderator with an Arabic keyboard layout
+    does (``ت`` and ``ش``, at the places of J and A). Returns the ids of the
+    approved comments, in the order they were approved. Fails if the queue does
+    not hold exactly ``expected`` comments, if a shortcut typed in a form field
+    acts or one typed outside does not move the focus, or if the queue page
+    throws a script error.
     """
     context = browser.new_context(locale="fr-FR")
     context.set_default_timeout(15_000)
@@ -61,16 +92,24 @@ def approve_all_with_keyboard(
         page.goto(f"{base_url}/admin/moderation/")
         items = page.locator("[data-moderation-item]")
         assert items.count() == expected, page.inner_text("main")
+        # A letter typed in a form field is text, not a shortcut.
+        page.locator("input[name=score_min]").focus()
+        _press(page, "j", layout)
+        assert page.locator("[data-moderation-item].is-current").count() == 0
+        page.evaluate("document.activeElement.blur()")
         approved: list[int] = []
         for _round in range(expected):
-            page.locator("body").press("j")
+            if layout == "us":
+                page.locator("body").press("j")
+            else:
+                _press(page, "j", layout)
             current = page.locator("[data-moderation-item].is-current")
             current.wait_for()
             item_id = current.get_attribute("id") or ""
             match = re.fullmatch(r"moderation-item-(\d+)", item_id)
             assert match, item_id
             with page.expect_navigation():
-                page.keyboard.press("a")
+                _press(page, "a", layout)
             approved.append(int(match.group(1)))
         assert page.locator("[data-moderation-item]").count() == 0
         assert not errors, errors

@@ -126,8 +126,13 @@ def test_reader_flow_arabic_page_and_mixed_comments_have_the_right_direction(
     assert HELD["ar"] in first.inner_text()
     post_comment(page, body=french_first, name="Julien", email="julien@example.org")
 
+    # The moderator of the Arabic edition types on an Arabic keyboard layout.
     approve_all_with_keyboard(
-        chromium, live_server.url, username=moderator.username, expected=2
+        chromium,
+        live_server.url,
+        username=moderator.username,
+        expected=2,
+        layout="ar",
     )
     page.reload()
 

@@ -289,3 +289,44 @@ def test_appeals_list_shows_open_appeal(moderator_client, comments_article, mode
     assert "Je citais pour condamner." in response.content.decode()
     queue = moderator_client.get(QUEUE, {"appealed": "on"})
     assert [i["comment"].pk for i in queue.context["items"]] == [comment.pk]
+
+
+@pytest.mark.parametrize(
+    ("language", "category", "rule", "metric"),
+    [
+        (
+            "fr",
+            "Menace ou incitation",
+            "Règle : Menace ou incitation",
+            "Retenue sur le seul avis du modèle › Toxicité › Seuil",
+        ),
+        (
+            "ar",
+            "تهديد أو تحريض",
+            "قاعدة: تهديد أو تحريض",
+            "الاحتجاز بناءً على النموذج وحده › درجة الإساءة › العتبة",
+        ),
+    ],
+)
+def test_queue_labels_reasons_and_metrics_in_the_moderators_language(
+    moderator_client, moderator, comments_article, language, category, rule, metric
+):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(moderator)
+    profile.preferred_language = language
+    profile.save()
+    _held(comments_article)
+    assert services.engine_state().meta is not None  # the packaged model
+
+    html = moderator_client.get(QUEUE).content.decode()
+
+    assert f'lang="{language}"' in html
+    # The label is shown; the key stays available to power users.
+    key = "threat_incitement"
+    assert f'data-category="{key}" title="{key}">{category}</span>' in html
+    assert f'title="{key}" data-key="{key}">{rule}</span>' in html
+    assert f">{key}<" not in html
+    path = "model_only_hold.toxicity.threshold"
+    assert f'title="{path}" data-key="{path}">{metric}</span>' in html
+    assert f">{path}<" not in html

@@ -1,6 +1,9 @@
 // Keyboard shortcuts for the moderation queue: j/k move between comments,
 // a approve, r reject, s spam. Every action is also a plain form button, so
 // the queue works without this file (and with Enter/Space on focused buttons).
+// A letter typed in a Latin layout counts as itself (AZERTY's "a" approves);
+// a key typed in another script (an Arabic layout sends "ش" for the A key)
+// counts as the letter at its place on a US keyboard (event.code "KeyA").
 (function () {
     "use strict";
     var form = document.querySelector("[data-moderation-queue]");
@@ -48,8 +51,17 @@
         }
     });
 
+    function shortcutOf(event) {
+        var key = String(event.key || "").toLowerCase();
+        if (/^[a-z]$/.test(key)) {
+            return key;
+        }
+        var place = /^Key([A-Z])$/.exec(String(event.code || ""));
+        return place ? place[1].toLowerCase() : "";
+    }
+
     document.addEventListener("keydown", function (event) {
-        if (event.altKey || event.ctrlKey || event.metaKey || event.isComposing) {
+        if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey || event.isComposing) {
             return;
         }
         var target = event.target;
@@ -57,7 +69,7 @@
         if (tag === "input" || tag === "textarea" || tag === "select" || (target && target.isContentEditable)) {
             return;
         }
-        var key = event.key;
+        var key = shortcutOf(event);
         if (key === "j") {
             event.preventDefault();
             focusItem(current < 0 ? 0 : current + 1);
