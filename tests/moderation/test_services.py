@@ -17,6 +17,11 @@ from manchette.moderation.models import (
     ModerationDecision,
     TargetMode,
 )
+from manchette.moderation.reasons import (
+    SOURCE_ENGINE_FAILURE,
+    SOURCE_MODEL_UNAVAILABLE,
+    SOURCE_PAGE_MODE,
+)
 from tests.factories import CommentFactory, ModerationDecisionFactory
 from tests.moderation.helpers import latest, submit
 
@@ -83,9 +88,7 @@ def test_moderate_comment_holds_everything_without_model(
     decision = latest(comment)
     assert comment.status == CommentStatus.PENDING
     assert decision.model_version == ""
-    assert [r["source"] for r in decision.reasons] == [
-        services.SOURCE_MODEL_UNAVAILABLE
-    ]
+    assert [r["source"] for r in decision.reasons] == [SOURCE_MODEL_UNAVAILABLE]
 
 
 def test_moderate_comment_failure_keeps_comment_pending(comments_article, settings):
@@ -97,7 +100,7 @@ def test_moderate_comment_failure_keeps_comment_pending(comments_article, settin
     decision = latest(comment)
     assert comment.status == CommentStatus.PENDING
     assert decision.action == DecisionAction.HOLD
-    assert decision.reasons[0]["source"] == services.SOURCE_ENGINE_FAILURE
+    assert decision.reasons[0]["source"] == SOURCE_ENGINE_FAILURE
 
 
 def test_moderate_comment_applies_threshold_overrides(comments_article, settings):
@@ -121,7 +124,7 @@ def test_moderate_comment_premoderated_page_holds_benign(comments_article, moder
 
     decision = latest(comment)
     assert comment.status == CommentStatus.PENDING
-    assert services.SOURCE_PAGE_MODE in [r["source"] for r in decision.reasons]
+    assert SOURCE_PAGE_MODE in [r["source"] for r in decision.reasons]
 
 
 def test_set_target_mode_closed_closes_article_and_rejects(comments_article, moderator):
