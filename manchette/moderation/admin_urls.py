@@ -10,4 +10,7 @@ urlpatterns = [
     path("mode/", views.set_mode, name="moderation_set_mode"),
     path("modes/", views.modes, name="moderation_modes"),
     path("appeals/", views.appeals, name="moderation_appeals"),
+    path("ban/", views.ban, name="moderation_ban"),
+    path("bans/", views.bans, name="moderation_bans"),
+    path("bans/lift/", views.lift_ban, name="moderation_lift_ban"),
 ]

@@ -86,13 +86,12 @@ class DecisionForm(forms.Form):
     """What a moderator posts from the queue: one item's action, or a bulk one.
 
     ``item_action`` (``"<comment id>:<action>"``) comes from a per-item button;
-    otherwise ``action`` applies to every ticked ``comment`` checkbox. ``ban``
-    (``"<comment id>:<kind>"``) bans the author of one comment.
+    otherwise ``action`` applies to every ticked ``comment`` checkbox. Bans
+    have their own confirmation form (:class:`BanForm`).
     """
 
     item_action = forms.RegexField(regex=r"^\d+:[a-z]+$", required=False)
     action = forms.ChoiceField(choices=DecisionAction.choices, required=False)
-    ban = forms.RegexField(regex=r"^\d+:[a-z]+$", required=False)
     note = forms.CharField(max_length=1000, required=False)
 
     def selected_ids(self) -> list[int]:
@@ -108,13 +107,28 @@ class DecisionForm(forms.Form):
             _pk, action = data["item_action"].split(":", 1)
             if action not in DecisionAction.values:
                 raise forms.ValidationError(_("Unknown action."))
-        elif data.get("ban"):
-            _pk, kind = data["ban"].split(":", 1)
-            if kind not in BanKind.values:
-                raise forms.ValidationError(_("Unknown ban."))
         elif not (data.get("action") and self.selected_ids()):
             raise forms.ValidationError(_("Select comments and an action."))
         return data
+
+
+class BanForm(forms.Form):
+    """Ban the author of one comment: asked from the queue, then confirmed."""
+
+    comment = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(choices=BanKind.choices, widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Reason (for the moderators)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class BanLiftForm(forms.Form):
+    """Lift one ban."""
+
+    ban = forms.IntegerField(min_value=1)
 
 
 class ModeForm(forms.Form):

@@ -191,16 +191,20 @@ class BanQuerySet(models.QuerySet["Ban"]):
     """Read queries on bans."""
 
     def active(self, *, now: Any = None) -> BanQuerySet:
-        """Return bans in force now (no end date, or an end in the future)."""
+        """Return bans in force now: not lifted, no end date or an end to come."""
         moment = now or timezone.now()
-        return self.filter(models.Q(until__isnull=True) | models.Q(until__gt=moment))
+        return self.filter(
+            models.Q(until__isnull=True) | models.Q(until__gt=moment),
+            lifted_at__isnull=True,
+        )
 
 
 class Ban(models.Model):
     """A block on an author's email, mail domain or IP network.
 
     Email addresses and IP networks are stored only as keyed hashes
-    (``salted_hmac`` with ``SECRET_KEY``); a domain is stored as written.
+    (``salted_hmac`` with ``SECRET_KEY``); a domain is stored as written. A
+    lifted ban is kept, with who lifted it and when, as its record.
     """
 
     kind = models.CharField(_("kind"), max_length=8, choices=BanKind.choices)
@@ -221,6 +225,15 @@ class Ban(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     until = models.DateTimeField(_("until"), null=True, blank=True)
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lifted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = BanQuerySet.as_manager()
 

@@ -13,6 +13,7 @@ from manchette.comments import get_comment_model
 from manchette.moderation.models import (
     Appeal,
     AppealStatus,
+    Ban,
     DecisionOrigin,
     ModerationDecision,
 )
@@ -191,6 +192,13 @@ def open_appeals() -> QuerySet[Appeal]:
         Appeal.objects.filter(status=AppealStatus.OPEN)
         .select_related("comment", "decision")
         .order_by("created_at", "pk")
+    )
+
+
+def active_bans() -> QuerySet[Ban]:
+    """Return the bans in force, newest first, with who made them."""
+    return (
+        Ban.objects.active().select_related("created_by").order_by("-created_at", "-pk")
     )
 
 

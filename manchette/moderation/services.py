@@ -18,6 +18,7 @@ import threading
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Count, Q
@@ -70,6 +71,11 @@ if TYPE_CHECKING:
     from manchette.moderation.engine.types import Verdict
 
 logger = logging.getLogger(__name__)
+
+#: Actions of the site's audit log (Wagtail's history) for bans, registered
+#: with their labels in ``wagtail_hooks``.
+BAN_CREATE_ACTION = "moderation.ban.create"
+BAN_LIFT_ACTION = "moderation.ban.lift"
 
 #: Decisions after which the author receives a statement of reasons. Spam is
 #: left out: Article 17(2) DSA exempts deceptive high-volume commercial content.
@@ -829,6 +835,32 @@ def requeue_for_human(
 # Bans and page modes.
 
 
+def _ban_key(kind: str, value: str) -> str:
+    """Return what a ban of ``kind`` on ``value`` stores (a hash or the domain).
+
+    Raises:
+        ProtectedDomainError: ``kind`` is a domain in ``MODERATION_PROTECTED_DOMAINS``.
+        InvalidDecisionError: unknown ``kind`` or empty ``value``.
+
+    """
+    value = value.strip().lower()
+    if not value:
+        msg = "nothing to ban"
+        raise InvalidDecisionError(msg)
+    if kind == BanKind.EMAIL:
+        return email_hash(value)
+    if kind == BanKind.IP:
+        return ip_hash(value)
+    if kind == BanKind.DOMAIN:
+        domain = value.removeprefix("@")
+        if domain in moderation_settings().PROTECTED_DOMAINS:
+            msg = f"{domain} is shared by many people and cannot be banned"
+            raise ProtectedDomainError(msg)
+        return domain
+    msg = f"unknown ban kind {kind!r}"
+    raise InvalidDecisionError(msg)
+
+
 def ban_create(
     *,
     kind: str,
@@ -846,31 +878,17 @@ def ban_create(
         InvalidDecisionError: unknown ``kind`` or empty ``value``.
 
     """
-    value = value.strip().lower()
-    if not value:
-        msg = "nothing to ban"
-        raise InvalidDecisionError(msg)
-    if kind == BanKind.EMAIL:
-        key = email_hash(value)
-    elif kind == BanKind.IP:
-        key = ip_hash(value)
-    elif kind == BanKind.DOMAIN:
-        domain = value.removeprefix("@")
-        if domain in moderation_settings().PROTECTED_DOMAINS:
-            msg = f"{domain} is shared by many people and cannot be banned"
-            raise ProtectedDomainError(msg)
-        key = domain
-    else:
-        msg = f"unknown ban kind {kind!r}"
-        raise InvalidDecisionError(msg)
+    key = _ban_key(kind, value)
     with transaction.atomic():
-        return Ban.objects.create(
+        ban = Ban.objects.create(
             kind=kind,
             key=key,
             reason=reason,
             created_by_id=moderator.pk if moderator is not None else None,
             until=until,
         )
+        _audit(ban, BAN_CREATE_ACTION, moderator)
+    return ban
 
 
 def ban_author(
@@ -888,6 +906,27 @@ def ban_author(
         InvalidDecisionError: the comment has no email or IP to ban.
 
     """
+    return ban_create(
+        kind=kind,
+        value=ban_target(comment, kind),
+        moderator=moderator,
+        reason=reason,
+        until=until,
+    )
+
+
+def ban_target(comment: AbstractComment, kind: str) -> str:
+    """Return what banning ``comment``'s author by ``kind`` would ban, in clear.
+
+    The email address, its mail domain, or the comment's (anonymised) IP
+    network; the confirmation page shows it before :func:`ban_author` stores
+    it (hashed, except a domain).
+
+    Raises:
+        ProtectedDomainError: a domain ban on a protected domain.
+        InvalidDecisionError: the comment has no email or IP to ban.
+
+    """
     email = comment.author_email or str(getattr(comment.user, "email", "") or "")
     if kind == BanKind.EMAIL:
         value = email
@@ -898,9 +937,45 @@ def ban_author(
     else:
         msg = f"unknown ban kind {kind!r}"
         raise InvalidDecisionError(msg)
-    return ban_create(
-        kind=kind, value=value, moderator=moderator, reason=reason, until=until
-    )
+    _ban_key(kind, value)  # refuses an empty value or a protected domain
+    return value.strip().lower()
+
+
+def ban_lift(*, ban: Ban, moderator: AbstractBaseUser | None) -> bool:
+    """Lift a ban now, keeping the row (who lifted it, when) as its record.
+
+    The lift is written to the site's audit log (Wagtail's history) next to
+    the ban itself. Comments the ban refused stay as they were. Return
+    ``False`` when the ban was no longer in force (lifted meanwhile, or
+    expired): nothing changes then.
+    """
+    now = timezone.now()
+    moderator_id = moderator.pk if moderator is not None else None
+    with transaction.atomic():
+        lifted = (
+            Ban.objects.active(now=now)
+            .filter(pk=ban.pk)
+            .update(lifted_at=now, lifted_by_id=moderator_id)
+        )
+        if not lifted:
+            return False
+        ban.lifted_at = now
+        ban.lifted_by_id = moderator_id
+        _audit(ban, BAN_LIFT_ACTION, moderator)
+    return True
+
+
+def _audit(ban: Ban, action: str, moderator: AbstractBaseUser | None) -> None:
+    """Write a ban or its lifting to Wagtail's audit log (the admin's history).
+
+    Skipped where the Wagtail admin is not installed (the moderation-only
+    profile has no admin, hence no one to read it).
+    """
+    if not apps.is_installed("wagtail.admin"):
+        return
+    from wagtail.log_actions import log
+
+    log(ban, action, user=moderator)
 
 
 def set_target_mode(

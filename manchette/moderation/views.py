@@ -17,9 +17,11 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import conditional_escape, format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from manchette.comments import get_comment_model
@@ -27,11 +29,15 @@ from manchette.moderation import selectors, services
 from manchette.moderation.conf import moderation_settings
 from manchette.moderation.forms import (
     AppealForm,
+    BanForm,
+    BanLiftForm,
     DecisionForm,
     ModeForm,
     QueueFilterForm,
 )
 from manchette.moderation.models import (
+    Ban,
+    BanKind,
     DecisionAction,
     ModerationDecision,
     ModerationMode,
@@ -42,6 +48,7 @@ from manchette.moderation.reasons import category_label, metric_label, source_la
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
+    from django.utils.functional import Promise
 
 
 def moderate_permission() -> str:
@@ -184,7 +191,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _back(request: HttpRequest) -> HttpResponseRedirect:
-    target = request.POST.get("next", "")
+    target = request.POST.get("next", "") or request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -211,23 +218,6 @@ def decide(request: HttpRequest) -> HttpResponse:
             comment=comment, action=action, moderator=moderator, note=note
         )
         messages.success(request, _("Decision recorded."))
-    elif form.cleaned_data.get("ban"):
-        pk, kind = form.cleaned_data["ban"].split(":", 1)
-        comment = model.objects.filter(pk=int(pk)).first()
-        if comment is None:
-            raise Http404
-        try:
-            services.ban_author(
-                comment=comment, kind=kind, moderator=moderator, reason=note
-            )
-        except services.ProtectedDomainError:
-            messages.error(
-                request, _("This mail domain is shared by many people: not banned.")
-            )
-        except services.InvalidDecisionError:
-            messages.error(request, _("Nothing to ban for this comment."))
-        else:
-            messages.success(request, _("Ban recorded."))
     else:
         comments = list(model.objects.filter(pk__in=form.selected_ids()))
         decisions = services.bulk_review(
@@ -246,6 +236,130 @@ def decide(request: HttpRequest) -> HttpResponse:
             % {"count": len(decisions)},
         )
     return _back(request)
+
+
+#: The question the confirmation page asks, per kind of ban.
+BAN_QUESTIONS: dict[str, Promise] = {
+    BanKind.EMAIL: gettext_lazy("Ban the email address %(target)s?"),
+    BanKind.DOMAIN: gettext_lazy("Ban every address of the mail domain %(target)s?"),
+    BanKind.IP: gettext_lazy("Ban the IP network %(target)s?"),
+}
+
+
+def _shown_ban_target(kind: str, value: str) -> str:
+    """Return what a ban targets, as the confirmation page shows it.
+
+    A domain and an (already anonymised) IP network are shown as they are; an
+    email address only by its first two characters and its domain.
+    """
+    if kind != BanKind.EMAIL:
+        return value
+    local, _sep, domain = value.rpartition("@")
+    return f"{local[:2]}…@{domain}"
+
+
+def _ban_question(kind: str, value: str) -> SafeString:
+    """Return the confirmation question, the target isolated in a ``<bdi>``.
+
+    An address or a network is written left to right even in an Arabic
+    sentence; the translation is escaped before the target goes in.
+    """
+    target = format_html('<bdi dir="ltr">{}</bdi>', _shown_ban_target(kind, value))
+    question = conditional_escape(str(BAN_QUESTIONS[kind])) % {"target": target}
+    return mark_safe(question)  # noqa: S308 - both parts escaped above
+
+
+@require_http_methods(["GET", "POST"])
+def ban(request: HttpRequest) -> HttpResponse:
+    """Ban the author of one comment, after a confirmation page.
+
+    The queue's ban links lead here (GET): the page says what would be banned
+    and asks for confirmation; only its form (POST) records the ban.
+    """
+    moderator = _moderator(request)
+    form = BanForm(request.POST if request.method == "POST" else request.GET)
+    if not form.is_valid():
+        messages.error(request, _("Unknown ban."))
+        return _back(request)
+    comment = (
+        get_comment_model().objects.filter(pk=form.cleaned_data["comment"]).first()
+    )
+    if comment is None:
+        raise Http404
+    kind = form.cleaned_data["kind"]
+    try:
+        value = services.ban_target(comment, kind)
+        if request.method == "POST":
+            services.ban_author(
+                comment=comment,
+                kind=kind,
+                moderator=moderator,
+                reason=form.cleaned_data.get("note", ""),
+            )
+    except services.ProtectedDomainError:
+        messages.error(
+            request, _("This mail domain is shared by many people: not banned.")
+        )
+        return _back(request)
+    except services.InvalidDecisionError:
+        messages.error(request, _("Nothing to ban for this comment."))
+        return _back(request)
+    if request.method == "POST":
+        messages.success(request, _("Ban recorded."))
+        return _back(request)
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("moderation_queue")
+    return render(
+        request,
+        "moderation/admin/ban_confirm.html",
+        {
+            "page_title": _("Confirm the ban"),
+            "header_title": _("Confirm the ban"),
+            "header_icon": "warning",
+            "form": form,
+            "comment": comment,
+            "question": _ban_question(kind, value),
+            "next_url": next_url,
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def bans(request: HttpRequest) -> HttpResponse:
+    """List the bans in force, each with a button that lifts it."""
+    _moderator(request)
+    paginator = Paginator(selectors.active_bans(), moderation_settings().QUEUE_PER_PAGE)
+    page = paginator.get_page(request.GET.get("p"))
+    return render(
+        request,
+        "moderation/admin/bans.html",
+        {
+            "page_title": _("Bans"),
+            "header_title": _("Bans"),
+            "header_icon": "warning",
+            "page_obj": page,
+        },
+    )
+
+
+@require_POST
+def lift_ban(request: HttpRequest) -> HttpResponse:
+    moderator = _moderator(request)
+    form = BanLiftForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Unknown ban."))
+        return HttpResponseRedirect(reverse("moderation_bans"))
+    record = Ban.objects.filter(pk=form.cleaned_data["ban"]).first()
+    if record is None:
+        raise Http404
+    if services.ban_lift(ban=record, moderator=moderator):
+        messages.success(request, _("Ban lifted."))
+    else:
+        messages.warning(request, _("This ban was no longer in force."))
+    return HttpResponseRedirect(reverse("moderation_bans"))
 
 
 @require_POST

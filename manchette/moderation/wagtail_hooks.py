@@ -13,10 +13,12 @@ from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 
 from manchette.moderation import admin_urls
 from manchette.moderation.selectors import pending_count
+from manchette.moderation.services import BAN_CREATE_ACTION, BAN_LIFT_ACTION
 from manchette.moderation.views import moderate_permission
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
+    from wagtail.log_actions import LogActionRegistry
 
 
 class ModerationMenuItem(MenuItem):
@@ -53,4 +55,15 @@ def register_menu_item() -> MenuItem:
         name="moderation",
         icon_name="warning",
         order=250,
+    )
+
+
+@hooks.register("register_log_actions")
+def register_log_actions(actions: LogActionRegistry) -> None:
+    """Name the bans' entries of the audit log (Wagtail's history)."""
+    actions.register_action(
+        BAN_CREATE_ACTION, gettext_lazy("Ban"), gettext_lazy("Ban recorded")
+    )
+    actions.register_action(
+        BAN_LIFT_ACTION, gettext_lazy("Lift ban"), gettext_lazy("Ban lifted")
     )

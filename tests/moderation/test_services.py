@@ -386,3 +386,20 @@ def test_rescore_task_runs_engine_on_given_comments(comments_article):
     assert result.return_value == 1
     assert ModerationDecision.objects.filter(comment_id=first.pk).count() == 2
     assert ModerationDecision.objects.filter(comment_id=second.pk).count() == 1
+
+
+def test_lifted_ban_no_longer_rejects(comments_article, moderator):
+    ban = services.ban_create(
+        kind=BanKind.EMAIL, value="repenti@example.org", moderator=moderator
+    )
+    assert submit(comments_article, BENIGN, email="repenti@example.org").status == (
+        CommentStatus.REJECTED
+    )
+
+    assert services.ban_lift(ban=ban, moderator=moderator) is True
+    comment = submit(comments_article, BENIGN + " Encore.", email="repenti@example.org")
+
+    assert services.find_ban(comment) is None
+    assert "ban" not in [r["source"] for r in latest(comment).reasons]
+    assert Ban.objects.get(pk=ban.pk).lifted_by == moderator  # the row is kept
+    assert services.ban_lift(ban=ban, moderator=moderator) is False

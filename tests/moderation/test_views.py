@@ -230,16 +230,147 @@ def test_decide_refuses_without_permission(client, comments_article):
     assert not ModerationDecision.objects.filter(origin="moderator").exists()
 
 
-def test_decide_ban_email_and_protected_domain(moderator_client, comments_article):
+def test_ban_email_and_protected_domain(moderator_client, comments_article):
     comment = _held(comments_article, email="troll@gmail.com")
+    ban_url = reverse("moderation_ban")
 
-    moderator_client.post(reverse("moderation_decide"), {"ban": f"{comment.pk}:email"})
+    moderator_client.post(ban_url, {"comment": comment.pk, "kind": "email"})
     response = moderator_client.post(
-        reverse("moderation_decide"), {"ban": f"{comment.pk}:domain"}, follow=True
+        ban_url, {"comment": comment.pk, "kind": "domain"}, follow=True
     )
 
     assert list(Ban.objects.values_list("kind", flat=True)) == ["email"]
     assert "partagé par de nombreuses personnes" in response.content.decode()
+
+
+def test_ban_from_the_queue_asks_for_confirmation_first(
+    moderator_client, comments_article, moderator
+):
+    from wagtail.models import ModelLogEntry
+
+    comment = _held(comments_article, email="troll@example.org")
+    html = moderator_client.get(QUEUE).content.decode()
+    # The queue only links to the confirmation page; it cannot ban by itself.
+    assert 'name="ban"' not in html
+    assert f'href="{reverse("moderation_bans")}"' in html
+    link = re.search(
+        r'href="([^"]*/admin/moderation/ban/\?[^"]*kind=email[^"]*)"', html
+    )
+    assert link is not None
+
+    page = moderator_client.get(link.group(1).replace("&amp;", "&"))
+
+    assert page.status_code == 200
+    confirm = page.content.decode()
+    assert (
+        'Bannir l&#x27;adresse e-mail <bdi dir="ltr">tr…@example.org</bdi> ?' in confirm
+    )
+    assert "troll@example.org" not in confirm
+    assert not Ban.objects.exists()
+    assert 'method="post"' in confirm
+    assert f'name="comment" value="{comment.pk}"' in confirm
+
+    response = moderator_client.post(
+        reverse("moderation_ban"),
+        {"comment": comment.pk, "kind": "email", "note": "Insultes répétées"},
+    )
+
+    assert response.status_code == 302
+    ban = Ban.objects.get()
+    assert (ban.kind, ban.reason, ban.created_by) == (
+        "email",
+        "Insultes répétées",
+        moderator,
+    )
+    entry = ModelLogEntry.objects.get(action="moderation.ban.create")
+    assert (entry.object_id, entry.user_id) == (str(ban.pk), moderator.pk)
+
+
+def test_ban_confirmation_refuses_a_protected_domain_before_asking(
+    moderator_client, comments_article
+):
+    comment = _held(comments_article, email="quelquun@gmail.com")
+
+    response = moderator_client.get(
+        reverse("moderation_ban"),
+        {"comment": comment.pk, "kind": "domain", "next": QUEUE},
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == QUEUE
+    assert "partagé par de nombreuses personnes" in response.content.decode()
+    assert not Ban.objects.exists()
+
+
+def test_decide_no_longer_bans_without_confirmation(moderator_client, comments_article):
+    comment = _held(comments_article, email="troll@example.org")
+
+    moderator_client.post(reverse("moderation_decide"), {"ban": f"{comment.pk}:email"})
+
+    assert not Ban.objects.exists()
+
+
+def test_bans_list_shows_bans_in_force_and_lifts_one(
+    moderator_client, comments_article, moderator
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from wagtail.models import ModelLogEntry
+
+    comment = _held(comments_article, email="troll@example.org")
+    email_ban = services.ban_author(comment=comment, kind="email", moderator=moderator)
+    domain_ban = services.ban_create(
+        kind="domain", value="spam.example", moderator=moderator, reason="Réseau"
+    )
+    expired = services.ban_create(
+        kind="domain", value="ancien.example", moderator=moderator
+    )
+    Ban.objects.filter(pk=expired.pk).update(until=timezone.now() - timedelta(days=1))
+
+    html = moderator_client.get(reverse("moderation_bans")).content.decode()
+
+    assert f'id="ban-{email_ban.pk}"' in html
+    assert f'id="ban-{domain_ban.pk}"' in html
+    assert "spam.example" in html
+    assert "ancien.example" not in html
+    assert "troll@example.org" not in html  # only the keyed hash is stored
+
+    response = moderator_client.post(
+        reverse("moderation_lift_ban"), {"ban": email_ban.pk}, follow=True
+    )
+
+    email_ban.refresh_from_db()
+    assert email_ban.lifted_at is not None
+    assert email_ban.lifted_by == moderator
+    assert "Bannissement levé." in response.content.decode()
+    assert f'id="ban-{email_ban.pk}"' not in response.content.decode()
+    assert f'id="ban-{domain_ban.pk}"' in response.content.decode()
+    assert services.find_ban(comment) is None
+    entry = ModelLogEntry.objects.get(action="moderation.ban.lift")
+    assert (entry.object_id, entry.user_id) == (str(email_ban.pk), moderator.pk)
+
+    again = moderator_client.post(
+        reverse("moderation_lift_ban"), {"ban": email_ban.pk}, follow=True
+    )
+
+    assert "plus en vigueur" in again.content.decode()
+    assert ModelLogEntry.objects.filter(action="moderation.ban.lift").count() == 1
+
+
+def test_ban_views_refuse_without_permission(client, comments_article, moderator):
+    comment = _held(comments_article, email="troll@example.org")
+    ban = services.ban_create(kind="domain", value="spam.example", moderator=moderator)
+    client.force_login(ModeratorFactory(permissions=False))
+
+    listing = client.get(reverse("moderation_bans"))
+    client.post(reverse("moderation_ban"), {"comment": comment.pk, "kind": "email"})
+    client.post(reverse("moderation_lift_ban"), {"ban": ban.pk})
+
+    assert listing.status_code in {302, 403}
+    assert list(Ban.objects.values_list("kind", flat=True)) == ["domain"]
+    ban.refresh_from_db()
+    assert ban.lifted_at is None
 
 
 def test_set_mode_premoderates_page(moderator_client, comments_article):
