@@ -57,6 +57,8 @@ def seed_site(home: Any, arabic_home: Any) -> SeededSite:
         "moderation queue": reverse("moderation_queue"),
         "page modes": reverse("moderation_modes"),
         "appeals": reverse("moderation_appeals"),
+        "bans": reverse("moderation_bans"),
+        "ban confirmation": f"{reverse('moderation_ban')}?comment={held.pk}&kind=email",
         "admin home": reverse("wagtailadmin_home"),
     }
     return SeededSite(public=public, admin=admin, article=article, comment=comment)

@@ -119,6 +119,7 @@ def test_csrf_every_post_form_refuses_a_request_without_token(site, moderator):
         site.public["appeal page"],
         "/admin/login/",
         "/admin/moderation/decide/",
+        "/admin/moderation/ban/",
     }
     assert expected <= set(forms), sorted(forms)
     # Forms shown only to a comment's author, or with a queue filter.
@@ -126,6 +127,7 @@ def test_csrf_every_post_form_refuses_a_request_without_token(site, moderator):
     forms[f"/comments/c/{pk}/edit/"] = strict_anonymous
     forms[f"/comments/c/{pk}/delete/"] = strict_anonymous
     forms["/admin/moderation/mode/"] = strict_moderator
+    forms["/admin/moderation/bans/lift/"] = strict_moderator  # shown with a ban
 
     refused = {}
     for action, client in forms.items():
