@@ -209,11 +209,12 @@ def _fingerprint(
 
 def duplicate_fingerprint(
     *,
-    target: Model | Any,
+    target: Model | Any = None,
     body: str,
     author_email: str = "",
     user: AbstractBaseUser | AnonymousUser | None = None,
     parent_id: int | None = None,
+    target_ref: tuple[int, Any] | None = None,
 ) -> str:
     """Return the 64-hex duplicate fingerprint ``comment_submit`` would store.
 
@@ -221,7 +222,13 @@ def duplicate_fingerprint(
     requested parent and the normalised text (case and spacing folded), so an
     entry point can recognise a repeat of a submission before calling the
     service (see :mod:`manchette.comments.submissions`). ``body`` is cleaned
-    here; lengths are not checked.
+    here; lengths are not checked. ``target_ref`` (content type id, object
+    pk), as signed in the form token, may stand for ``target`` before the
+    target is loaded.
+
+    Raises:
+        TypeError: neither ``target`` nor ``target_ref`` given.
+
     """
     real_user = _real_user(user)
     identity = (
@@ -229,9 +236,16 @@ def duplicate_fingerprint(
         if real_user is not None
         else f"email:{clean_name(author_email).lower()}"
     )
-    content_type = ContentType.objects.get_for_model(target)
+    if target_ref is not None:
+        content_type_id, object_pk = target_ref
+    elif target is not None:
+        content_type_id = ContentType.objects.get_for_model(target).pk
+        object_pk = target.pk
+    else:
+        msg = "duplicate_fingerprint needs target or target_ref"
+        raise TypeError(msg)
     return _fingerprint(
-        target_key=f"{content_type.pk}:{target.pk}",
+        target_key=f"{content_type_id}:{object_pk}",
         identity=identity,
         parent_id=parent_id,
         body=clean_text(body),

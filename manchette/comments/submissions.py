@@ -157,6 +157,15 @@ def submission_seen(nonce: str) -> bool:
     return cache.get(submission_keys(nonce=nonce)[0]) is not None
 
 
+def submissions_seen(keys: list[str]) -> bool:
+    """Return whether any of ``keys`` (from :func:`submission_keys`) is known.
+
+    One cache read for all of them; like :func:`submission_seen`, ``True``
+    means a copy or a replay of an earlier submission.
+    """
+    return bool(keys) and bool(cache.get_many(keys))
+
+
 def _try_claim(keys: list[str]) -> str | None:
     """Claim every key; on the first one already held, undo and return it."""
     taken: list[str] = []

@@ -8,7 +8,7 @@ Without JavaScript a post answers with a redirect to the comment on its page
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
@@ -39,6 +39,7 @@ from manchette.comments.errors import (
 from manchette.comments.flood import (
     claim_flood_slots,
     flood_message,
+    flood_slots_taken,
     ip_budget_message,
     spend_ip_budget,
 )
@@ -64,7 +65,7 @@ from manchette.comments.submissions import (
     Settled,
     claim_submission,
     submission_keys,
-    submission_seen,
+    submissions_seen,
 )
 from manchette.comments.templatetags.comments import comment_context
 from manchette.comments.tokens import (
@@ -83,6 +84,7 @@ from manchette.comments.web import (
 )
 
 if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
     from django.db.models import Model
 
     from manchette.comments.abstracts import AbstractComment
@@ -140,19 +142,33 @@ def _load_target(content_type_id: int, object_pk: str) -> Model | Any:
     return getattr(target, "specific", target)
 
 
+def _flood_keys_for(
+    request: HttpRequest,
+    *,
+    user: AbstractBaseUser | None,
+    email: str,
+    session_key: str | None,
+) -> list[str]:
+    keys = []
+    if session_key:
+        keys.append(f"comments:flood:session:{session_key}:{client_ip(request)}")
+    if user is not None:
+        keys.append(f"comments:flood:user:{user.pk}")
+    else:
+        digest = hashlib.sha256(email.lower().encode()).hexdigest()
+        keys.append(f"comments:flood:email:{digest}")
+    return keys
+
+
 def _flood_keys(request: HttpRequest, form: CommentForm) -> list[str]:
     if not request.session.session_key:
         request.session.save()
-    keys = [
-        f"comments:flood:session:{request.session.session_key}:{client_ip(request)}"
-    ]
-    if form.user is not None:
-        keys.append(f"comments:flood:user:{form.user.pk}")
-    else:
-        email = form.cleaned_data.get("author_email", "").lower()
-        digest = hashlib.sha256(email.encode()).hexdigest()
-        keys.append(f"comments:flood:email:{digest}")
-    return keys
+    return _flood_keys_for(
+        request,
+        user=form.user,
+        email=form.cleaned_data.get("author_email", ""),
+        session_key=request.session.session_key,
+    )
 
 
 def _digest(value: str) -> str:
@@ -299,26 +315,68 @@ def _too_many(
     return response
 
 
-def _ip_budget_refusal(request: HttpRequest, nonce: str) -> HttpResponse | None:
+def _early_refusal(
+    request: HttpRequest, nonce: str, target_ref: tuple[int, str]
+) -> HttpResponse | None:
     """Charge this submission to its network's budget; a 429 once it is spent.
 
-    Runs before the target, the form or any database query, so a refused post
-    costs two cache round trips and a small page. Copies and replays of a
-    token already seen (``nonce``) are not charged (the first was): they go on
-    to be answered with the first comment, or refused as a reused token.
+    Also a 429 when this session + IP or this email (account) is inside its
+    flood delay (a look at the slots, not a claim). Runs before the target,
+    the form or any database query, so a refused post costs a few cache round
+    trips and a small page. Copies of a submission already seen (the same
+    token ``nonce``, or the same text from the same author on the target
+    ``target_ref`` signed in the token) are not charged (the first was): they
+    go on to be answered with the first comment, or refused as a reused token.
     """
-    if submission_seen(nonce):
+    user = request.user if request.user.is_authenticated else None
+    email = strip_unsafe(str(request.POST.get("author_email", ""))).strip()
+    try:
+        parent_id = int(request.POST.get("parent") or 0) or None
+    except ValueError:
+        parent_id = None
+    body = str(request.POST.get("body", ""))
+    # A body far over the limit was never stored, so it is no copy; and its
+    # text is not worth cleaning before the budget refuses it.
+    fingerprint = (
+        duplicate_fingerprint(
+            target_ref=target_ref,
+            body=strip_unsafe(body, multiline=True),
+            author_email=email,
+            user=user,
+            parent_id=parent_id,
+        )
+        if len(body) <= 2 * comments_settings().MAX_LENGTH
+        else ""
+    )
+    if submissions_seen(submission_keys(nonce=nonce, fingerprint=fingerprint)):
         return None
     wait = spend_ip_budget(client_ip(request))
-    if not wait:
-        return None
-    return _too_many(
+    if wait:
+        return _too_many(
+            request,
+            code="ip_budget",
+            message=ip_budget_message(wait),
+            seconds=wait,
+            target=None,
+        )
+    # The same client again within the flood delay: refused before the target
+    # and the form are loaded (the slot itself is claimed in _submit).
+    keys = _flood_keys_for(
         request,
-        code="ip_budget",
-        message=ip_budget_message(wait),
-        seconds=wait,
-        target=None,
+        user=cast("AbstractBaseUser | None", user),
+        email=email,
+        session_key=request.session.session_key,
     )
+    if flood_slots_taken(keys):
+        seconds = comments_settings().FLOOD_SECONDS
+        return _too_many(
+            request,
+            code="flood",
+            message=flood_message(seconds),
+            seconds=seconds,
+            target=None,
+        )
+    return None
 
 
 @require_POST
@@ -335,7 +393,9 @@ def post_comment(request: HttpRequest) -> HttpResponse:
                 "This form is invalid or was altered. Reload the page and retry."
             ),
         )
-    refused = _ip_budget_refusal(request, str(payload["n"]))
+    refused = _early_refusal(
+        request, str(payload["n"]), (content_type_id, str(object_pk))
+    )
     if refused is not None:
         return refused
     target = _load_target(content_type_id, object_pk)

@@ -16,6 +16,7 @@ from typing import Any, override
 import pytest
 from django.db import connections
 from django.test import Client, RequestFactory, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -408,7 +409,7 @@ def test_ip_budget_limits_a_bot_that_drops_cookies_and_changes_email(
     assert refused.status_code == 429
     assert refused.json()["code"] == "ip_budget"
     assert "réseau" in refused.json()["message"]
-    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert 1 <= int(refused["Retry-After"]) <= 120  # up to two windows (sliding)
     assert Comment.objects.count() == 3
     other_ip = Client().post(
         post_url(),
@@ -439,7 +440,7 @@ def test_over_budget_form_post_is_refused_before_any_query_and_keeps_the_text(
 
     html = refused.content.decode()
     assert refused.status_code == 429
-    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert 1 <= int(refused["Retry-After"]) <= 120  # up to two windows (sliding)
     assert "réseau" in html
     # The reader's text comes back escaped in a read-only box; no comment list.
     assert "Mon deuxième avis &lt;b&gt;gras&lt;/b&gt;" in html
@@ -493,13 +494,19 @@ def test_ip_budget_applies_to_the_api_with_retry_after(client, comments_article)
 
 
 @override_settings(COMMENTS_IP_BUDGET=2, COMMENTS_IP_BUDGET_SECONDS=60)
-def test_spend_ip_budget_counts_per_window_and_ipv6_slash_64(clear_cache):
+def test_spend_ip_budget_counts_per_sliding_window_and_ipv6_slash_64(clear_cache):
     now = 6_000_000.0  # a window boundary (60 divides it)
     assert spend_ip_budget("2001:db8:1:2::1", now=now) == 0
     assert spend_ip_budget("2001:db8:1:2::ffff", now=now + 1) == 0
-    assert spend_ip_budget("2001:db8:1:2:aaaa::1", now=now + 15) == 45
+    # Third post: over. Three posts in this window; one more is accepted in the
+    # next one once two thirds of this one have slid out (60 + 40 - 15 s).
+    assert spend_ip_budget("2001:db8:1:2:aaaa::1", now=now + 15) == 85
     assert spend_ip_budget("2001:db8:1:3::1", now=now + 15) == 0  # another /64
-    assert spend_ip_budget("2001:db8:1:2::1", now=now + 60) == 0  # next window
+    # A new fixed window does not give a fresh budget: the previous minute's
+    # three posts still weigh in full at its start (the refusal counts too).
+    assert spend_ip_budget("2001:db8:1:2::1", now=now + 60) == 60
+    # Two windows later only the one refused attempt remains: accepted.
+    assert spend_ip_budget("2001:db8:1:2::1", now=now + 120) == 0
     assert ip_budget_network("::ffff:192.0.2.1") == "192.0.2.1"
     assert ip_budget_network("not an address") == ""
 
@@ -603,3 +610,57 @@ def test_notice_of_held_comment_still_links_to_it(client, comments_article):
     page = client.get(response["Location"]).content.decode()
     assert f'href="#comment-{comment.pk}"' in page
     assert f'id="comment-{comment.pk}"' in page
+
+
+@pytest.mark.django_db
+@override_settings(COMMENTS_FLOOD_SECONDS=60)
+def test_flood_form_post_is_refused_before_loading_the_page_and_keeps_the_text(
+    comments_article,
+):
+    client = Client(REMOTE_ADDR="203.0.113.20")
+    assert client.post(post_url(), form_data(comments_article)).status_code == 302
+    again = form_data(comments_article, body="Et un second avis, aussitôt.")
+
+    # Only the reader's session is read (the cache holds it in production).
+    with CaptureQueriesContext(connections["default"]) as queries:
+        refused = client.post(post_url(), again)
+    assert [q["sql"] for q in queries if "django_session" not in q["sql"]] == []
+
+    html = refused.content.decode()
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "60"
+    assert "Et un second avis, aussitôt." in html
+    assert Comment.objects.count() == 1
+
+
+@pytest.mark.django_db
+@override_settings(COMMENTS_FLOOD_SECONDS=60)
+def test_flood_same_email_from_another_browser_is_refused_early_too(
+    comments_article, django_assert_num_queries
+):
+    Client(REMOTE_ADDR="203.0.113.21").post(post_url(), form_data(comments_article))
+    other = form_data(comments_article, body="Même adresse, autre navigateur.")
+
+    with django_assert_num_queries(0):
+        refused = Client(REMOTE_ADDR="203.0.113.22").post(post_url(), other, **JSON)
+
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "flood"
+    assert Comment.objects.count() == 1
+
+
+@pytest.mark.django_db
+@override_settings(COMMENTS_FLOOD_SECONDS=60)
+def test_same_text_again_with_a_new_token_inside_the_flood_delay_gets_the_first(
+    comments_article,
+):
+    # A reader who reloads the page and sends the same comment again is not
+    # flooding: the early flood look recognises the copy by its text.
+    client = Client(REMOTE_ADDR="203.0.113.23")
+    first = client.post(post_url(), form_data(comments_article), **JSON)
+    again = client.post(post_url(), form_data(comments_article), **JSON)
+
+    assert first.status_code == 201
+    assert again.status_code == 200
+    assert again.json()["id"] == first.json()["id"]
+    assert Comment.objects.count() == 1
