@@ -82,8 +82,8 @@ def ip_budget_network(ip: str | None) -> str:
 
 def _count_in(key: str, timeout: int) -> int:
     """Add one to the counter ``key`` (created with ``timeout``); return it."""
-    # One round trip once the counter exists (every refusal of a wave):
-    # increment first, create the counter only when it is missing.
+    # Increment first and create the counter only when it is missing: once it
+    # exists (every refusal of a wave) the ``add`` round trip is saved.
     try:
         return int(cache.incr(key))
     except ValueError:
