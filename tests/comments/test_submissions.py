@@ -664,3 +664,30 @@ def test_same_text_again_with_a_new_token_inside_the_flood_delay_gets_the_first(
     assert again.status_code == 200
     assert again.json()["id"] == first.json()["id"]
     assert Comment.objects.count() == 1
+
+
+@pytest.mark.django_db
+@override_settings(COMMENTS_FLOOD_SECONDS=60)
+def test_api_flood_is_refused_before_loading_the_page_and_copies_still_answer(
+    comments_article, django_assert_num_queries
+):
+    client = Client(REMOTE_ADDR="203.0.113.30")
+
+    def send(data):
+        return client.post(
+            api_url(comments_article), data, content_type="application/json"
+        )
+
+    first = send(api_payload(comments_article))
+    assert first.status_code == 201
+    send(api_payload(comments_article, body="Je réponds trop vite."))  # warm
+    with django_assert_num_queries(0):
+        refused = send(api_payload(comments_article, body="Et encore trop vite."))
+    copy = send(api_payload(comments_article))  # same text, fresh token
+
+    assert refused.status_code == 429
+    assert refused.json()["type"] == "urn:manchette:problem:flood"
+    assert refused["Retry-After"] == "60"
+    assert copy.status_code == 200
+    assert copy.json()["id"] == first.json()["id"]
+    assert Comment.objects.count() == 1

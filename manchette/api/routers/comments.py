@@ -59,6 +59,7 @@ from manchette.comments.flags import (
 from manchette.comments.flood import (
     claim_flood_slots,
     flood_message,
+    flood_slots_taken,
     ip_budget_message,
     spend_ip_budget,
 )
@@ -87,7 +88,7 @@ from manchette.comments.submissions import (
     Settled,
     claim_submission,
     submission_keys,
-    submission_seen,
+    submissions_seen,
 )
 from manchette.comments.tokens import issue_edit_token
 from manchette.comments.web import client_ip
@@ -226,6 +227,21 @@ def _spend_ip_budget(request: HttpRequest) -> None:
             ip_budget_message(wait),
             headers={"Retry-After": str(wait)},
         )
+
+
+def _flood_keys(request: HttpRequest, payload: CommentIn) -> list[str]:
+    """Return the API's flood keys: the client's address and the email."""
+    return [
+        f"comments:flood:api-ip:{_hash(client_ip(request) or '')}",
+        f"comments:flood:email:{_hash(payload.author_email.strip().lower())}",
+    ]
+
+
+def _flood_problem() -> ApiProblemError:
+    seconds = comments_settings().FLOOD_SECONDS
+    return ApiProblemError(
+        429, "flood", flood_message(seconds), headers={"Retry-After": str(seconds)}
+    )
 
 
 def _token_problem(code: str, message: str) -> ApiProblemError:
@@ -398,8 +414,6 @@ def create_comment(
     if payload.homepage.strip():
         raise ApiProblemError(422, "honeypot", _("Your comment could not be accepted."))
     hold_reasons, nonce = _check_form_token(target, payload.token)
-    if not submission_seen(nonce):  # copies and replays: the first was charged
-        _spend_ip_budget(request)
     key = (idempotency_key or "").strip()[:64] or None
     fingerprint = duplicate_fingerprint(
         target=target,
@@ -407,15 +421,20 @@ def create_comment(
         author_email=payload.author_email,
         parent_id=payload.parent_id,
     )
-    # Copies of one submission (same token, same key or same text) are
-    # recognised before the rate limits: see manchette.comments.submissions.
-    claim = claim_submission(
-        submission_keys(
-            nonce=nonce,
-            idempotency_key=f"{target.pk}:{key}" if key else None,
-            fingerprint=fingerprint,
-        )
+    keys = submission_keys(
+        nonce=nonce,
+        idempotency_key=f"{target.pk}:{key}" if key else None,
+        fingerprint=fingerprint,
     )
+    # Copies of one submission (same token, same key or same text) are
+    # recognised before the rate limits (the first was charged): see
+    # manchette.comments.submissions. The limits are looked at before the page
+    # is loaded; the flood slots are claimed in _create.
+    if not submissions_seen(keys):
+        _spend_ip_budget(request)
+        if flood_slots_taken(_flood_keys(request, payload)):
+            raise _flood_problem()
+    claim = claim_submission(keys)
     if claim.reuses_token(nonce, fingerprint):
         raise _token_used()
     if claim.timed_out:
@@ -456,18 +475,9 @@ def _create(
     flood_keys: list[str] = []
     repeat = comment_by_submission(page, form_nonce=nonce, idempotency_key=key)
     if claim.first and repeat is None:
-        flood_keys = [
-            f"comments:flood:api-ip:{_hash(ip or '')}",
-            f"comments:flood:email:{_hash(payload.author_email.strip().lower())}",
-        ]
+        flood_keys = _flood_keys(request, payload)
         if not claim_flood_slots(flood_keys):
-            seconds = comments_settings().FLOOD_SECONDS
-            raise ApiProblemError(
-                429,
-                "flood",
-                flood_message(seconds),
-                headers={"Retry-After": str(seconds)},
-            )
+            raise _flood_problem()
     parent = None
     if payload.parent_id is not None:
         parent = (
