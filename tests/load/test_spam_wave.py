@@ -212,6 +212,7 @@ def test_spam_wave_is_held_or_refused_without_losing_readers(server, article):
         for index in range(SPAM_PROCESSES)
     ]
     time.sleep(max(0.0, start_at - time.time()))
+    server_cpu = server.cpu_seconds()
     readers, during = _readers(server, path, None, stop)
     legitimate: dict[str, int] = {}
     people = []
@@ -227,6 +228,7 @@ def test_spam_wave_is_held_or_refused_without_losing_readers(server, article):
         for swarm in swarms
     ]
     stop.set()
+    server_cpu = server.cpu_seconds() - server_cpu
     for thread in [*people, *readers]:
         thread.join(timeout=60)
 
@@ -256,6 +258,10 @@ def test_spam_wave_is_held_or_refused_without_losing_readers(server, article):
         ),
         "spam sent": sent,
         "wave seconds": round(wave_seconds, 1),
+        "CPU seconds server/bots": (
+            round(server_cpu, 1),
+            round(sum(r["cpu_seconds"] for r in results), 1),
+        ),
         "answers": dict(sorted(answers.items())),
         "spam stored by status": spam_rows,
         "legitimate answers": Counter(legitimate.values()),
