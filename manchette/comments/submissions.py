@@ -145,23 +145,12 @@ def _settled(value: Any) -> Settled | None:
     return None
 
 
-def submission_seen(nonce: str) -> bool:
-    """Return whether a form token's nonce is claimed or settled already.
-
-    One cache read. ``True`` means this request is a copy or a replay of an
-    earlier one (which was charged to the rate limits already); see
-    :func:`claim_submission` for how it is then answered.
-    """
-    if not nonce:
-        return False
-    return cache.get(submission_keys(nonce=nonce)[0]) is not None
-
-
 def submissions_seen(keys: list[str]) -> bool:
     """Return whether any of ``keys`` (from :func:`submission_keys`) is known.
 
-    One cache read for all of them; like :func:`submission_seen`, ``True``
-    means a copy or a replay of an earlier submission.
+    One cache read for all of them. ``True`` means this request is a copy or
+    a replay of an earlier one (claimed or settled, and charged to the rate
+    limits already); see :func:`claim_submission` for how it is then answered.
     """
     return bool(keys) and bool(cache.get_many(keys))
 
