@@ -53,7 +53,7 @@ __all__ = ["ENGINE_VERSION", "HARMFUL", "Engine", "rule_score_matrix"]
 
 #: Version of the rules, lexicons and policy defaults. Bump on any change that
 #: can change a verdict.
-ENGINE_VERSION = "1.3.1"
+ENGINE_VERSION = "1.3.2"
 
 #: Categories that make up ``toxicity``.
 HARMFUL: frozenset[Category] = frozenset(

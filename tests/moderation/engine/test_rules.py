@@ -292,3 +292,21 @@ def test_insult_chain_after_conjunction_is_addressed():
 )
 def test_threat_death_slogan_at_the_end_or_in_news(raw, fires):
     assert bool(_apply(ThreatIncitementRule(), raw)) is fires
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["Je l'ai lu sur X hier soir.", "La rue X est fermée.", "Trois x deux font six."],
+)
+def test_sexual_rule_ignores_a_lone_letter_x(raw):
+    # "xxx" was an entry: doubled letters are merged before lookup, so it
+    # matched every "x".
+    assert _apply(SexualRule(), raw) == []
+
+
+def test_lexicon_refuses_a_word_that_merges_into_one_letter():
+    from manchette.moderation.engine.lexicons.matcher import Lexicon
+
+    with pytest.raises(ValueError, match="one-letter"):
+        Lexicon(["xxx|0.6"])
+    assert Lexicon(["i ll"]).size == 1  # several words: "i'll" still matches

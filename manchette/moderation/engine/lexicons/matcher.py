@@ -234,6 +234,12 @@ class Lexicon:
     ----------
     entries : iterable of str
         The entries, in any of the supported languages.
+
+    Raises
+    ------
+    ValueError
+        A one-word entry that merging doubled letters turns into one letter
+        (``"xxx"``): it would match every one-letter word.
     """
 
     __slots__ = ("_exact", "_first_heads", "_first_keys", "_last", "_prefix", "size")
@@ -252,6 +258,11 @@ class Lexicon:
                 parts.append((squeeze(word.rstrip("*")), is_prefix))
             if not parts:
                 continue
+            if len(parts) == 1 and len(parts[0][0]) == 1 and len(term) > 1:
+                # Doubled letters are merged before lookup ("xxx" -> "x"): such
+                # an entry would match every one-letter word ("X", "3 x 2").
+                msg = f"lexicon entry {term!r} merges into a one-letter word"
+                raise ValueError(msg)
             pattern = _Pattern(tuple(parts), term, weight)
             first_key, first_prefix = parts[0]
             if first_prefix:

@@ -35,7 +35,8 @@ SEXUAL: tuple[str, ...] = (
     "masturb*|0.8",
     "orgasme*|0.7",
     "sextape*",
-    "xxx|0.6",
+    # Not "xxx": doubled letters are merged before lookup, so it would match
+    # every "x" ("lu sur X", "3 x 2"); see Lexicon.
     # English.
     "fuck me",
     "suck my",
