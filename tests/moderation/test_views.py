@@ -461,3 +461,15 @@ def test_queue_labels_reasons_and_metrics_in_the_moderators_language(
     path = "model_only_hold.toxicity.threshold"
     assert f'title="{path}" data-key="{path}">{metric}</span>' in html
     assert f">{path}<" not in html
+
+
+def test_bans_list_hides_the_actions_header_with_wagtails_class(
+    moderator_client, moderator
+):
+    services.ban_create(kind="domain", value="spam.example", moderator=moderator)
+
+    html = moderator_client.get(reverse("moderation_bans")).content.decode()
+
+    # Wagtail 8 has ``w-sr-only``; ``visuallyhidden`` would show the header.
+    assert re.search(r'<th scope="col"><span class="w-sr-only">[^<]+</span></th>', html)
+    assert "visuallyhidden" not in html
