@@ -7,6 +7,7 @@ from typing import Any, override
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from manchette.comments.sanitize import strip_unsafe
 from manchette.moderation.models import BanKind, DecisionAction, TargetMode
 from manchette.moderation.reasons import CATEGORY_LABELS
 from manchette.moderation.selectors import QueueFilters
@@ -123,6 +124,14 @@ class BanForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def clean_note(self) -> str:
+        """Drop bidi controls, control characters and lone surrogates.
+
+        The reason is shown in the list of bans: an override character
+        (U+202E) would draw it reversed there, as in a reader's comment.
+        """
+        return strip_unsafe(str(self.cleaned_data.get("note") or "")).strip()
 
 
 class BanLiftForm(forms.Form):

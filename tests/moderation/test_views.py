@@ -473,3 +473,18 @@ def test_bans_list_hides_the_actions_header_with_wagtails_class(
     # Wagtail 8 has ``w-sr-only``; ``visuallyhidden`` would show the header.
     assert re.search(r'<th scope="col"><span class="w-sr-only">[^<]+</span></th>', html)
     assert "visuallyhidden" not in html
+
+
+def test_ban_reason_is_stored_without_bidi_controls(moderator_client, comments_article):
+    comment = _held(comments_article, email="troll@example.org")
+
+    moderator_client.post(
+        reverse("moderation_ban"),
+        {
+            "comment": comment.pk,
+            "kind": "email",
+            "note": "Pseudo \u202eevil\u202c \u2067!\u2069",
+        },
+    )
+
+    assert Ban.objects.get().reason == "Pseudo evil !"
