@@ -13,6 +13,10 @@ import ipaddress
 
 from django.utils.crypto import salted_hmac
 
+#: How many leading bits of an address :func:`anonymize_ip` keeps.
+IPV4_PREFIX = 24
+IPV6_PREFIX = 48
+
 _AVATAR_SALT = "manchette.comments.avatar"
 _AVATAR_GRID = 5
 _AVATAR_CELL = 8
@@ -32,9 +36,30 @@ def anonymize_ip(raw: str | None) -> str | None:
         return None
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         address = address.ipv4_mapped
-    prefix = 24 if address.version == 4 else 48
-    network = ipaddress.ip_network(f"{address}/{prefix}", strict=False)
-    return str(network.network_address)
+    return str(_network(address).network_address)
+
+
+def _network(
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address,
+) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    prefix = IPV4_PREFIX if address.version == 4 else IPV6_PREFIX
+    return ipaddress.ip_network(f"{address}/{prefix}", strict=False)
+
+
+def anonymized_network(stored: str) -> str:
+    """Return the network an anonymised address stands for, with its prefix.
+
+    ``"127.0.0.0"`` gives ``"127.0.0.0/24"`` and ``"2001:db8:1::"`` gives
+    ``"2001:db8:1::/48"``: every address :func:`anonymize_ip` stores as
+    ``stored``. A value that is not an address is returned unchanged.
+    """
+    try:
+        address = ipaddress.ip_address(stored.strip())
+    except ValueError:
+        return stored
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return str(_network(address))
 
 
 def avatar_key(*, email: str, name: str) -> bytes:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from manchette.comments import get_comment_model
+from manchette.comments.privacy import anonymized_network
 from manchette.moderation import selectors, services
 from manchette.moderation.conf import moderation_settings
 from manchette.moderation.forms import (
@@ -249,9 +250,13 @@ BAN_QUESTIONS: dict[str, Promise] = {
 def _shown_ban_target(kind: str, value: str) -> str:
     """Return what a ban targets, as the confirmation page shows it.
 
-    A domain and an (already anonymised) IP network are shown as they are; an
-    email address only by its first two characters and its domain.
+    A domain is shown as it is; an (already anonymised) IP address as the
+    network with its prefix length (``127.0.0.0/24``, ``2001:db8:1::/48``),
+    since the ban matches every address that anonymises to it; an email
+    address only by its first two characters and its domain.
     """
+    if kind == BanKind.IP:
+        return anonymized_network(value)
     if kind != BanKind.EMAIL:
         return value
     local, _sep, domain = value.rpartition("@")

@@ -488,3 +488,27 @@ def test_ban_reason_is_stored_without_bidi_controls(moderator_client, comments_a
     )
 
     assert Ban.objects.get().reason == "Pseudo evil !"
+
+
+@pytest.mark.parametrize(
+    ("ip", "network", "neighbour_ip"),
+    [
+        ("127.0.0.1", "127.0.0.0/24", "127.0.0.254"),
+        ("::ffff:192.0.2.77", "192.0.2.0/24", "192.0.2.1"),
+        ("2001:db8:1:2::5", "2001:db8:1::/48", "2001:db8:1:ffff::1"),
+    ],
+)
+def test_ip_ban_confirmation_shows_the_whole_network_with_its_prefix(
+    moderator_client, moderator, comments_article, ip, network, neighbour_ip
+):
+    comment = _held(comments_article, email="troll@example.org", ip=ip)
+    neighbour = _held(comments_article, email="autre@example.org", ip=neighbour_ip)
+
+    html = moderator_client.get(
+        reverse("moderation_ban"), {"comment": comment.pk, "kind": "ip"}
+    ).content.decode()
+
+    assert f'Bannir le réseau IP <bdi dir="ltr">{network}</bdi> ?' in html
+    # What is shown is what the ban matches: any address of that network.
+    services.ban_author(comment=comment, kind="ip", moderator=moderator)
+    assert services.find_ban(neighbour) is not None
