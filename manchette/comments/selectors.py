@@ -68,18 +68,29 @@ class CommentTree:
         return position // comments_settings().PER_PAGE + 1
 
 
+#: Statuses a comment's own author sees as "awaiting moderation". A spam
+#: verdict is shown to its author exactly like a held comment (on the page,
+#: at its permalink, with its edit links), so a spammer cannot tell which of
+#: their texts the engine classed as spam.
+HELD_FOR_AUTHOR = frozenset({CommentStatus.PENDING, CommentStatus.SPAM})
+
+
 def comments_for_display(
     obj: Model | Any, *, own_ids: Collection[int] = ()
 ) -> CommentQuerySet:
     """Return every comment of ``obj`` that could appear in its tree.
 
-    Spam is left out. Pending comments are fetched so a reader's own held
-    comment and placeholders for held parents can be shown; filtering is done by
-    :func:`build_tree`.
+    Spam is left out, except the reader's own (``own_ids``: shown to them as
+    held, see :data:`HELD_FOR_AUTHOR`). Pending comments are fetched so a
+    reader's own held comment and placeholders for held parents can be shown;
+    filtering is done by :func:`build_tree`.
     """
     model = get_comment_model()
     queryset: CommentQuerySet = model.objects.for_object(obj)
-    return queryset.exclude(status=CommentStatus.SPAM).order_by("submitted_at", "pk")
+    spam = Q(status=CommentStatus.SPAM)
+    if own_ids:
+        spam &= ~Q(pk__in=list(own_ids))
+    return queryset.exclude(spam).order_by("submitted_at", "pk")
 
 
 def build_tree(
@@ -87,7 +98,8 @@ def build_tree(
 ) -> CommentTree:
     """Arrange ``comments`` into threads as a reader with ``own_ids`` sees them.
 
-    Visible: approved comments, and the reader's own pending ones. Any other
+    Visible: approved comments, and the reader's own held ones (pending or
+    spam, :data:`HELD_FOR_AUTHOR`). Any other
     comment appears only as a placeholder when it has visible replies. A reply
     whose parent is missing (spam) starts its own thread. Siblings are ordered
     oldest first. No database access.
@@ -96,7 +108,7 @@ def build_tree(
     ordered = sorted(comments, key=lambda c: (c.submitted_at, c.pk))
     nodes: dict[int, CommentNode] = {}
     for comment in ordered:
-        own_pending = comment.status == CommentStatus.PENDING and comment.pk in own
+        own_pending = comment.status in HELD_FOR_AUTHOR and comment.pk in own
         nodes[comment.pk] = CommentNode(
             comment=comment,
             visible=comment.status == CommentStatus.APPROVED or own_pending,
@@ -153,7 +165,7 @@ def comment_page_of(
     """
     # Typed as Any: django-stubs' values_list hook crashes mypy 2.4 on the
     # swappable comment model's queryset.
-    queryset: Any = comments_for_display(obj)
+    queryset: Any = comments_for_display(obj, own_ids=own_ids)
     rows = queryset.values_list("pk", "parent_id", "status", "submitted_at")
     light: Any = [_Row(*row) for row in rows]
     return build_tree(light, own_ids=own_ids).page_of(comment_id)
@@ -161,7 +173,7 @@ def comment_page_of(
 
 def comment_tree(obj: Model | Any, *, own_ids: Collection[int] = ()) -> CommentTree:
     """Return the tree of ``obj``'s comments for a reader (one query)."""
-    return build_tree(comments_for_display(obj), own_ids=own_ids)
+    return build_tree(comments_for_display(obj, own_ids=own_ids), own_ids=own_ids)
 
 
 def approved_count(obj: Model | Any) -> int:

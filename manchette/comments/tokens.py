@@ -53,8 +53,11 @@ SIGNING_SALT = "manchette.comments.edit"
 _KEY_HASH_SALT = "manchette.comments.edit-key"
 SESSION_KEY = "comments_edit_tokens"
 _SESSION_LIMIT = 20
-#: Statuses an author may still edit or delete.
-EDITABLE = frozenset({CommentStatus.APPROVED, CommentStatus.PENDING})
+#: Statuses an author may still edit or delete. Spam is among them: its
+#: author sees it as held (selectors.HELD_FOR_AUTHOR), links included.
+EDITABLE = frozenset(
+    {CommentStatus.APPROVED, CommentStatus.PENDING, CommentStatus.SPAM}
+)
 
 
 class EditNotAllowedError(CommentError):

@@ -575,11 +575,7 @@ def test_double_post_is_not_charged_to_the_ip_budget(client, comments_article):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("status", "notice"),
-    [
-        (CommentStatus.REJECTED, "Votre commentaire n'a pas été publié."),
-        # A spam verdict is not disclosed: it reads as held.
-        (CommentStatus.SPAM, "Votre commentaire est en attente de modération"),
-    ],
+    [(CommentStatus.REJECTED, "Votre commentaire n'a pas été publié.")],
 )
 def test_notice_of_refused_comment_links_to_nothing_hidden(
     client, comments_article, status, notice
@@ -601,6 +597,71 @@ def test_notice_of_refused_comment_links_to_nothing_hidden(
     assert ("en attente de modération" in page) == (status == CommentStatus.SPAM)
     assert f'href="#comment-{comment.pk}"' not in page
     assert f'id="comment-{comment.pk}"' not in page
+
+
+def _post_decided(client, article, status, **extra):
+    def decide(sender, comment, **kwargs):
+        if status is not None:
+            comment_set_status(comment=comment, status=status)
+
+    comment_submitted.connect(decide)
+    try:
+        return client.post(post_url(), form_data(article), **extra)
+    finally:
+        comment_submitted.disconnect(decide)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("json", [False, True])
+def test_spam_verdict_reads_exactly_like_a_held_comment_to_its_author(
+    comments_article, json
+):
+    # A spammer must not learn which texts the engine classed as spam: the
+    # answer, the page after it, the permalink and the edit links are those of
+    # a held comment (only the comment's number differs).
+    seen = {}
+    for status in (None, CommentStatus.SPAM):  # None: left pending (held)
+        client = Client()
+        answer = _post_decided(
+            client, comments_article, status, **(JSON if json else {})
+        )
+        comment = Comment.objects.get()
+        assert comment.status == (status or CommentStatus.PENDING)
+        anchor = f"#comment-{comment.pk}"
+        if json:
+            body = answer.json()
+            location = body["url"]
+            said = tuple(body[k] for k in ("status", "held", "refused", "message"))
+            said += (body["notices"], "comment-held" in body["html"])
+            said += ("Modifier" in body["html"],)
+        else:
+            location = answer["Location"]
+            said = ()
+        page = client.get(location).content.decode()
+        permalink = client.get(reverse("comments:permalink", args=[comment.pk]))
+        seen[status] = (
+            *said,
+            location.endswith(anchor),
+            f'id="comment-{comment.pk}"' in page,
+            "Modifier" in page,
+            "en attente de modération" in page,
+            permalink.status_code,
+        )
+        Comment.objects.all().delete()
+    assert seen[CommentStatus.SPAM] == seen[None]
+    assert seen[None][-5:] == (True, True, True, True, 302)
+
+
+@pytest.mark.django_db
+def test_spam_comment_stays_hidden_from_other_readers(comments_article):
+    _post_decided(Client(), comments_article, CommentStatus.SPAM)
+    spam = Comment.objects.get()
+    stranger = Client()
+
+    page = stranger.get(comments_article.url).content.decode()
+    assert f'id="comment-{spam.pk}"' not in page
+    permalink = stranger.get(reverse("comments:permalink", args=[spam.pk]))
+    assert permalink.status_code == 404
 
 
 @pytest.mark.django_db

@@ -49,7 +49,12 @@ from manchette.comments.errors import CommentError
 from manchette.comments.forms import make_security_token
 from manchette.comments.privacy import avatar_data_uri
 from manchette.comments.sanitize import render_body
-from manchette.comments.selectors import CommentNode, CommentTree, comment_tree
+from manchette.comments.selectors import (
+    HELD_FOR_AUTHOR,
+    CommentNode,
+    CommentTree,
+    comment_tree,
+)
 from manchette.comments.services import check_target_open
 from manchette.comments.web import (
     own_comment_ids,
@@ -363,7 +368,7 @@ def _has_personal_bits(request: HttpRequest | None, obj: Model | Any) -> bool:
     editable = _editable_ids(request)
     if not own and not editable:
         return False
-    mine = Q(pk__in=own, status=CommentStatus.PENDING) | Q(
+    mine = Q(pk__in=own, status__in=HELD_FOR_AUTHOR) | Q(
         pk__in=editable, status__in=tokens.EDITABLE
     )
     model = get_comment_model()
