@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from pathlib import Path
@@ -35,6 +34,7 @@ from tests.load.harness import (
     Browserless,
     Server,
     client_address,
+    commented_article,
     form_fields,
     production_server,
 )
@@ -44,14 +44,11 @@ if TYPE_CHECKING:
 
 
 def _article(server: Server) -> tuple[str, int]:
-    with Browserless(server.url) as client:
-        home = client.request("/").body
-        for path in re.findall(r'href="(/[a-z0-9-]+/[a-z0-9-]+/)"', home):
-            lookup = client.request(f"/api/v1/pages/lookup?url={path}")
-            if lookup.status == 200:
-                return path, int(json.loads(lookup.body)["page_id"])
-    msg = "no article with comments on the demo home page"
-    raise SystemExit(msg)
+    found = commented_article(server)
+    if found is None:
+        msg = "no article with comments on the demo home page"
+        raise SystemExit(msg)
+    return found
 
 
 def _measure(

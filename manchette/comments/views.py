@@ -315,6 +315,18 @@ def _too_many(
     return response
 
 
+def _flood_refusal(request: HttpRequest, *, target: Model | Any | None) -> HttpResponse:
+    """Answer 429 ``flood``: this client posted within ``COMMENTS_FLOOD_SECONDS``."""
+    seconds = comments_settings().FLOOD_SECONDS
+    return _too_many(
+        request,
+        code="flood",
+        message=flood_message(seconds),
+        seconds=seconds,
+        target=target,
+    )
+
+
 def _early_refusal(
     request: HttpRequest, nonce: str, target_ref: tuple[int, str]
 ) -> HttpResponse | None:
@@ -368,14 +380,7 @@ def _early_refusal(
         session_key=request.session.session_key,
     )
     if flood_slots_taken(keys):
-        seconds = comments_settings().FLOOD_SECONDS
-        return _too_many(
-            request,
-            code="flood",
-            message=flood_message(seconds),
-            seconds=seconds,
-            target=None,
-        )
+        return _flood_refusal(request, target=None)
     return None
 
 
@@ -485,14 +490,7 @@ def _submit(
     if claim.first and comment_by_submission(target, form_nonce=form.nonce) is None:
         flood_keys = _flood_keys(request, form)
         if not claim_flood_slots(flood_keys):
-            seconds = comments_settings().FLOOD_SECONDS
-            return _too_many(
-                request,
-                code="flood",
-                message=flood_message(seconds),
-                seconds=seconds,
-                target=target,
-            )
+            return _flood_refusal(request, target=target)
     parent = None
     if data.get("parent"):
         parent = (

@@ -179,6 +179,20 @@ def production_server(*, workers: int = 4, **extra_env: str) -> Iterator[Server]
             )
 
 
+def commented_article(server: Server) -> tuple[str, int] | None:
+    """Return the path and page id of a demo article taking comments, or None.
+
+    The first article linked from the home page that the comments API knows.
+    """
+    with Browserless(server.url) as client:
+        home = client.request("/").body
+        for path in re.findall(r'href="(/[a-z0-9-]+/[a-z0-9-]+/)"', home):
+            lookup = client.request(f"/api/v1/pages/lookup?url={path}")
+            if lookup.status == 200:
+                return path, int(json.loads(lookup.body)["page_id"])
+    return None
+
+
 def client_address(group: int, number: int) -> str:
     """Return the loopback address of simulated host ``number`` in ``group``.
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import threading
@@ -33,6 +32,7 @@ from tests.load.harness import (
     Browserless,
     Server,
     client_address,
+    commented_article,
     form_fields,
     percentile,
     production_server,
@@ -70,13 +70,10 @@ def server() -> Iterator[Server]:
 @pytest.fixture(scope="module")
 def article(server: Server) -> tuple[str, int]:
     """Return the path and page id of a French demo article with an open form."""
-    with Browserless(server.url) as client:
-        home = client.request("/").body
-        for path in re.findall(r'href="(/[a-z0-9-]+/[a-z0-9-]+/)"', home):
-            lookup = client.request(f"/api/v1/pages/lookup?url={path}")
-            if lookup.status == 200:
-                return path, int(json.loads(lookup.body)["page_id"])
-    pytest.fail("no article with comments on the demo home page")
+    found = commented_article(server)
+    if found is None:
+        pytest.fail("no article with comments on the demo home page")
+    return found
 
 
 def _read_until(
