@@ -512,3 +512,19 @@ def test_ip_ban_confirmation_shows_the_whole_network_with_its_prefix(
     # What is shown is what the ban matches: any address of that network.
     services.ban_author(comment=comment, kind="ip", moderator=moderator)
     assert services.find_ban(neighbour) is not None
+
+
+def test_admin_pagination_keeps_the_list_query_in_its_links():
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+
+    page = Paginator(list(range(30)), 10).page(2)
+    plain = render_to_string("moderation/admin/_pagination.html", {"page_obj": page})
+    kept = render_to_string(
+        "moderation/admin/_pagination.html", {"page_obj": page, "query": "q=1"}
+    )
+
+    assert 'href="?p=1"' in plain
+    assert 'href="?p=3"' in plain
+    assert 'href="?q=1&amp;p=1"' in kept
+    assert 'href="?q=1&amp;p=3"' in kept
