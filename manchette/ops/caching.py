@@ -60,6 +60,7 @@ from django.middleware.csrf import get_token
 from django.utils.encoding import iri_to_uri
 from wagtail.models import Page
 
+from manchette.comments.abstracts import CommentStatus
 from manchette.comments.conf import comments_settings
 from manchette.comments.forms import make_security_token
 from manchette.comments.web import ThreadVersion
@@ -273,14 +274,40 @@ def on_page_changed(instance: Page, **kwargs: Any) -> None:
     bump_site_version()
 
 
+def _seen_by_strangers(comment: Any, old_status: str, new_status: str) -> bool:
+    """Return whether a status change can alter what an anonymous reader sees.
+
+    Strangers see approved comments, and a placeholder for a comment of any
+    other status that has replies (``comments.selectors.build_tree``). So a
+    change that neither enters nor leaves ``approved``, of a comment without
+    replies (the moderation engine turning a new comment from pending into
+    spam, the usual case in a spam wave), shows nobody anything new: its
+    author sees it through their own session, which bypasses these caches.
+    """
+    approved = str(CommentStatus.APPROVED)
+    if approved in {old_status, new_status}:
+        return True
+    return bool(type(comment).objects.filter(parent_id=comment.pk).exists())
+
+
 def on_comment_status_changed(comment: Any, **kwargs: Any) -> None:
     """Receive ``comment_status_changed``: drop the commented page's entries.
 
     Also asks Wagtail's frontend cache (CDN) to purge the page when one is
     configured (``WAGTAILFRONTENDCACHE``); the purge itself runs as a task.
+    Nothing is dropped when the change is invisible to strangers (see
+    :func:`_seen_by_strangers`); a call without ``old_status`` and
+    ``new_status`` (a deletion, an import) always drops.
     """
     content_type = ContentType.objects.get_for_id(comment.content_type_id)
     if not _is_page_model(content_type.model_class()):
+        return
+    old_status, new_status = kwargs.get("old_status"), kwargs.get("new_status")
+    if (
+        old_status is not None
+        and new_status is not None
+        and not _seen_by_strangers(comment, str(old_status), str(new_status))
+    ):
         return
     bump_version(comment.object_pk)
     if getattr(settings, "WAGTAILFRONTENDCACHE", None):

@@ -228,3 +228,33 @@ def test_page_cache_closing_the_page_mode_drops_the_form(
     after, html = _view(Client(), url)
     assert after["X-Page-Cache"] == "miss"
     assert 'name="security_token"' not in html
+
+
+def test_page_cache_kept_when_a_held_comment_without_replies_becomes_spam(
+    comments_article, django_capture_on_commit_callbacks
+):
+    # The engine's usual verdict in a spam wave: nothing strangers see changes,
+    # so the cached page (and the CDN's copy) stays.
+    held = CommentFactory(target=comments_article, status=CommentStatus.PENDING)
+    url = comments_article.url
+    _view(Client(), url)
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_set_status(comment=held, status=CommentStatus.SPAM)
+    still, _html = _view(Client(), url)
+    assert still["X-Page-Cache"] == "hit"
+
+
+def test_page_cache_dropped_when_a_held_comment_with_a_reply_becomes_spam(
+    comments_article, django_capture_on_commit_callbacks
+):
+    # A held comment with an approved reply shows as a placeholder; as spam it
+    # disappears and the reply starts its own thread: strangers see a change.
+    held = CommentFactory(target=comments_article, status=CommentStatus.PENDING)
+    CommentFactory(parent=held, body="Une réponse publiée sous un avis retenu.")
+    url = comments_article.url
+    _view(Client(), url)
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_set_status(comment=held, status=CommentStatus.SPAM)
+    after, html = _view(Client(), url)
+    assert after["X-Page-Cache"] == "miss"
+    assert "Une réponse publiée sous un avis retenu." in html
