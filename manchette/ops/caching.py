@@ -12,6 +12,14 @@ How it works
   equals the page's current one (two cache reads). On a miss the page renders
   normally; the ``before_serve_page`` hook (``wagtail_hooks.py``) records the
   page and its version *before* rendering, and the middleware stores the result.
+- **One render per new version** (request coalescing, as Varnish does, with a
+  short "grace"): when the token was replaced, the first request takes a
+  refresh key (``ops:refresh:<entry key>``, held at most
+  ``OPS_PAGE_CACHE_REFRESH_SECONDS``) and renders; requests arriving while it
+  renders get the previous version (``X-Page-Cache: stale``) instead of all
+  rendering the same page at once. When the render stores nothing (the page
+  was unpublished, an error), the previous version is dropped, so it is never
+  served again.
 - Personal bits never enter a shared entry: requests carrying a session cookie
   (logged-in users, readers who just posted and see their held comment or a
   notice) or the comments app's remembered-author cookie bypass the cache and
@@ -32,6 +40,8 @@ the comment list fragment), ``OPS_FRAGMENT_CACHE_SECONDS`` (int, default 600:
 lifetime of a fragment), ``OPS_PAGE_CACHE`` (bool, default ``True``: set ``False``
 to disable; the ``PAGE_CACHE`` environment variable in production),
 ``OPS_PAGE_CACHE_SECONDS`` (int, default 600: lifetime of an entry),
+``OPS_PAGE_CACHE_REFRESH_SECONDS`` (int, default 5: longest time the previous
+version is served while one request renders the new one),
 ``OPS_PAGE_CACHE_MODELS`` (labels of cacheable page models, default
 ``["news.articlepage"]``), ``OPS_PAGE_CACHE_QUERY_KEYS`` (query parameters that
 select a different rendering and are part of the key, default ``["cpage"]``;
@@ -100,6 +110,15 @@ def _models() -> set[str]:
         label.lower()
         for label in getattr(settings, "OPS_PAGE_CACHE_MODELS", ["news.ArticlePage"])
     }
+
+
+def refresh_key(entry_key: str) -> str:
+    """Return the key held while one request renders a new version of an entry."""
+    return f"ops:refresh:{entry_key}"
+
+
+def _refresh_seconds() -> int:
+    return int(getattr(settings, "OPS_PAGE_CACHE_REFRESH_SECONDS", 5))
 
 
 def version_key(obj_pk: int | str) -> str:
@@ -513,7 +532,7 @@ class PageCacheMiddleware:
 
     Place it after ``CsrfViewMiddleware``, ``LocaleMiddleware`` and the security
     header middlewares, so a cached answer gets the same headers and CSRF cookie
-    as a rendered one. Responses carry ``X-Page-Cache: hit|miss``.
+    as a rendered one. Responses carry ``X-Page-Cache: hit|stale|miss``.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -523,40 +542,70 @@ class PageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         """Answer from the cache, or render and store when the page is cacheable."""
         key = _cacheable_request(request)
-        if key is not None:
-            entry = self._lookup(key)
+        if key is None:
+            return self.get_response(request)
+        entry, fresh = self._lookup(key)
+        if entry is not None and fresh:
+            return self._answer(request, entry, "hit")
+        refreshing = refresh_key(key)
+        if entry is not None and not cache.add(
+            refreshing, 1, timeout=_refresh_seconds()
+        ):
+            # Another request is rendering the new version: serve the previous
+            # one meanwhile instead of rendering the same page again.
+            return self._answer(request, entry, "stale")
+        stored = False
+        try:
+            response = self.get_response(request)
+            marked_page: _Marked | None = getattr(request, _REQUEST_PAGE, None)
+            if marked_page is not None:
+                stored = self._store(key, marked_page, response)
+        finally:
             if entry is not None:
-                response = HttpResponse(
-                    _personalise(request, entry), content_type=entry.content_type
-                )
-                response["X-Page-Cache"] = "hit"
-                return response
-        response = self.get_response(request)
-        marked_page: _Marked | None = getattr(request, _REQUEST_PAGE, None)
-        if key is not None and marked_page is not None:
-            self._store(key, marked_page, response)
+                if not stored:
+                    # Unpublished, moved, an error: the previous version
+                    # must not be served again while the next request renders.
+                    cache.delete(key)
+                    _local.drop(key)
+                cache.delete(refreshing)
         return response
 
-    def _lookup(self, key: str) -> _Entry | None:
+    @staticmethod
+    def _answer(request: HttpRequest, entry: _Entry, state: str) -> HttpResponse:
+        response = HttpResponse(
+            _personalise(request, entry), content_type=entry.content_type
+        )
+        response["X-Page-Cache"] = state
+        return response
+
+    def _lookup(self, key: str) -> tuple[_Entry | None, bool]:
+        """Return the stored entry for ``key`` and whether it is current.
+
+        An entry whose version token was replaced comes back with ``False``:
+        the caller serves it only while another request renders the page.
+        """
         budget = _local_budget()
         local = _local.get(key) if budget else None
-        if local is not None:
-            if local.version == current_version(local.pk):
-                return local
-            _local.drop(key)
+        version = current_version(local.pk) if local is not None else None
+        if local is not None and local.version == version:
+            return local, True
         entry = cache.get(key)
-        if not isinstance(entry, _Entry) or entry.version != current_version(entry.pk):
-            return None
+        if not isinstance(entry, _Entry):
+            return local, False
+        if version is None:
+            version = current_version(entry.pk)
+        if entry.version != version:
+            return entry, False
         if budget:
             _local.put(key, entry, budget)
-        return entry
+        return entry, True
 
-    def _store(self, key: str, marked: _Marked, response: HttpResponse) -> None:
+    def _store(self, key: str, marked: _Marked, response: HttpResponse) -> bool:
         if response.status_code != 200 or response.streaming:
-            return
+            return False
         cookies = set(response.cookies) - {settings.CSRF_COOKIE_NAME}
         if cookies or "private" in response.get("Cache-Control", ""):
-            return
+            return False
         parts, fields = _cut(response.content)
         entry = _Entry(
             content_type_id=marked.content_type_id,
@@ -568,3 +617,4 @@ class PageCacheMiddleware:
         )
         cache.set(key, entry, timeout=_ttl())
         response["X-Page-Cache"] = "miss"
+        return True

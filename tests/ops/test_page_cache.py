@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client, override_settings
 
 from manchette.comments.models import Comment, CommentStatus
@@ -258,3 +259,65 @@ def test_page_cache_dropped_when_a_held_comment_with_a_reply_becomes_spam(
     after, html = _view(Client(), url)
     assert after["X-Page-Cache"] == "miss"
     assert "Une réponse publiée sous un avis retenu." in html
+
+
+def _entry_key(url: str) -> str:
+    from django.test import RequestFactory
+
+    from manchette.ops.caching import _cacheable_request
+
+    key = _cacheable_request(RequestFactory().get(url))
+    assert key is not None
+    return key
+
+
+def test_page_cache_serves_previous_version_while_another_request_renders(
+    comments_article, django_capture_on_commit_callbacks
+):
+    from manchette.ops.caching import refresh_key
+
+    held = CommentFactory(
+        target=comments_article,
+        status=CommentStatus.PENDING,
+        body="Un avis qui attendait sa validation.",
+    )
+    url = comments_article.url
+    _view(Client(), url)
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_publish(comment=held)
+
+    # Another request holds the refresh: this one gets the previous version
+    # instead of rendering the same page a second time.
+    refreshing = refresh_key(_entry_key(url))
+    cache.add(refreshing, 1, timeout=5)
+    stale, html = _view(Client(), url)
+    assert stale["X-Page-Cache"] == "stale"
+    assert "Un avis qui attendait sa validation." not in html
+
+    # Once nobody renders it, the next request renders the new version, and
+    # frees the refresh for the one after.
+    cache.delete(refreshing)
+    fresh, html = _view(Client(), url)
+    assert fresh["X-Page-Cache"] == "miss"
+    assert "Un avis qui attendait sa validation." in html
+    assert cache.get(refreshing) is None
+    assert _view(Client(), url)[0]["X-Page-Cache"] == "hit"
+
+
+def test_page_cache_unpublished_page_is_never_served_stale(
+    comments_article, django_capture_on_commit_callbacks
+):
+    from manchette.ops.caching import refresh_key
+
+    url = comments_article.url
+    key = _entry_key(url)
+    _view(Client(), url)
+    with django_capture_on_commit_callbacks(execute=True):
+        comments_article.unpublish()
+    # The request that renders after the unpublication finds no page and drops
+    # the previous version, so later requests cannot be served it even while
+    # another request holds the refresh.
+    assert Client().get(url).status_code == 404
+    cache.add(refresh_key(key), 1, timeout=5)
+    assert Client().get(url).status_code == 404
+    assert cache.get(key) is None
