@@ -12,14 +12,17 @@ How it works
   equals the page's current one (two cache reads). On a miss the page renders
   normally; the ``before_serve_page`` hook (``wagtail_hooks.py``) records the
   page and its version *before* rendering, and the middleware stores the result.
-- **One render per new version** (request coalescing, as Varnish does, with a
-  short "grace"): when the token was replaced, the first request takes a
-  refresh key (``ops:refresh:<entry key>``, held at most
-  ``OPS_PAGE_CACHE_REFRESH_SECONDS``) and renders; requests arriving while it
-  renders get the previous version (``X-Page-Cache: stale``) instead of all
-  rendering the same page at once. When the render stores nothing (the page
-  was unpublished, an error), the previous version is dropped, so it is never
-  served again.
+- **Additions are shown one render late, removals at once.** A change that
+  only adds to what strangers see (a comment approved) makes a token marked
+  with :data:`ADDITION_MARK`: readers keep getting the previous version
+  (``X-Page-Cache: stale``) and one of them, holding a refresh key
+  (``ops:refresh:<entry key>``, at most ``OPS_PAGE_CACHE_REFRESH_SECONDS``),
+  renders the new one after its own answer was sent (``response.close()``),
+  the "stale-while-revalidate" of RFC 5861. So no reader waits for that
+  render, and it happens once. Any other change (a comment removed or
+  rejected, a page published, unpublished or edited, an erasure) is never
+  served stale; and when a render stores nothing (an unpublished page, an
+  error), the previous version is dropped.
 - Personal bits never enter a shared entry: requests carrying a session cookie
   (logged-in users, readers who just posted and see their held comment or a
   notice) or the comments app's remembered-author cookie bypass the cache and
@@ -40,8 +43,8 @@ the comment list fragment), ``OPS_FRAGMENT_CACHE_SECONDS`` (int, default 600:
 lifetime of a fragment), ``OPS_PAGE_CACHE`` (bool, default ``True``: set ``False``
 to disable; the ``PAGE_CACHE`` environment variable in production),
 ``OPS_PAGE_CACHE_SECONDS`` (int, default 600: lifetime of an entry),
-``OPS_PAGE_CACHE_REFRESH_SECONDS`` (int, default 5: longest time the previous
-version is served while one request renders the new one),
+``OPS_PAGE_CACHE_REFRESH_SECONDS`` (int, default 5: longest time one
+request holds the refresh of an entry after an addition),
 ``OPS_PAGE_CACHE_MODELS`` (labels of cacheable page models, default
 ``["news.articlepage"]``), ``OPS_PAGE_CACHE_QUERY_KEYS`` (query parameters that
 select a different rendering and are part of the key, default ``["cpage"]``;
@@ -51,6 +54,7 @@ ignored, bypasses the cache).
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import secrets
@@ -58,7 +62,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, override
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -140,15 +144,26 @@ def current_version(obj_pk: int | str) -> str:
     return str(token)
 
 
-def bump_version(obj_pk: int | str) -> None:
+#: First character of a version token replaced by a change that only adds to
+#: the page (a comment approved): the previous version may then be served
+#: while the new one renders. Any other change (a removal, an edit, a
+#: publication) makes tokens without it, and the previous version is never
+#: served again.
+ADDITION_MARK = "+"
+
+
+def bump_version(obj_pk: int | str, *, addition: bool = False) -> None:
     """Give the page a new version token once the current transaction commits.
 
     Bumping after the commit matters: a render that read the old rows while the
     transaction was open would otherwise be stored under the new token.
+    ``addition`` marks a change that only adds to what strangers see (see
+    :data:`ADDITION_MARK`).
     """
+    token = (ADDITION_MARK if addition else "") + secrets.token_hex(8)
 
     def _bump() -> None:
-        cache.set(version_key(obj_pk), secrets.token_hex(8), timeout=None)
+        cache.set(version_key(obj_pk), token, timeout=None)
 
     transaction.on_commit(_bump)
 
@@ -322,13 +337,14 @@ def on_comment_status_changed(comment: Any, **kwargs: Any) -> None:
     if not _is_page_model(content_type.model_class()):
         return
     old_status, new_status = kwargs.get("old_status"), kwargs.get("new_status")
-    if (
-        old_status is not None
-        and new_status is not None
-        and not _seen_by_strangers(comment, str(old_status), str(new_status))
-    ):
+    known = old_status is not None and new_status is not None
+    if known and not _seen_by_strangers(comment, str(old_status), str(new_status)):
         return
-    bump_version(comment.object_pk)
+    approved = str(CommentStatus.APPROVED)
+    bump_version(
+        comment.object_pk,
+        addition=known and str(new_status) == approved and old_status != approved,
+    )
     if getattr(settings, "WAGTAILFRONTENDCACHE", None):
         object_pk = comment.object_pk
 
@@ -527,6 +543,29 @@ def _local_budget() -> int:
     return int(getattr(settings, "OPS_PAGE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024))
 
 
+class _ThenResponse(HttpResponse):
+    """A response that runs ``then`` once it has been sent.
+
+    The WSGI server calls ``close()`` after the last byte of the body
+    (Django's documented contract for ``HttpResponse.close``); ``then`` runs
+    there, before Django's own clean-up (``request_finished``).
+    """
+
+    def __init__(self, *args: Any, then: Callable[[], None], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._then: Callable[[], None] | None = then
+
+    @override
+    def close(self) -> None:
+        """Run ``then`` once, then Django's clean-up."""
+        then, self._then = self._then, None
+        try:
+            if then is not None:
+                then()
+        finally:
+            super().close()
+
+
 class PageCacheMiddleware:
     """Serve and store anonymous article pages (see the module docstring).
 
@@ -544,61 +583,87 @@ class PageCacheMiddleware:
         key = _cacheable_request(request)
         if key is None:
             return self.get_response(request)
-        entry, fresh = self._lookup(key)
-        if entry is not None and fresh:
+        entry, version = self._lookup(key)
+        if entry is not None and entry.version == version:
             return self._answer(request, entry, "hit")
-        refreshing = refresh_key(key)
-        if entry is not None and not cache.add(
-            refreshing, 1, timeout=_refresh_seconds()
-        ):
-            # Another request is rendering the new version: serve the previous
-            # one meanwhile instead of rendering the same page again.
-            return self._answer(request, entry, "stale")
-        stored = False
-        try:
-            response = self.get_response(request)
-            marked_page: _Marked | None = getattr(request, _REQUEST_PAGE, None)
-            if marked_page is not None:
-                stored = self._store(key, marked_page, response)
-        finally:
-            if entry is not None:
-                if not stored:
-                    # Unpublished, moved, an error: the previous version
-                    # must not be served again while the next request renders.
-                    cache.delete(key)
-                    _local.drop(key)
-                cache.delete(refreshing)
+        if entry is not None and version.startswith(ADDITION_MARK):
+            # Only an addition since: answer with the previous version, and
+            # let one request render the new one after its answer is sent.
+            refreshing = refresh_key(key)
+            after = None
+            if cache.add(refreshing, 1, timeout=_refresh_seconds()):
+                after = functools.partial(self._refresh, request, key, refreshing)
+            return self._answer(request, entry, "stale", after=after)
+        response = self.get_response(request)
+        if not self._store_marked(request, key, response) and entry is not None:
+            self._forget(key)
         return response
 
+    def _store_marked(self, request: HttpRequest, key: str, response: Any) -> bool:
+        marked_page: _Marked | None = getattr(request, _REQUEST_PAGE, None)
+        return marked_page is not None and self._store(key, marked_page, response)
+
     @staticmethod
-    def _answer(request: HttpRequest, entry: _Entry, state: str) -> HttpResponse:
-        response = HttpResponse(
-            _personalise(request, entry), content_type=entry.content_type
+    def _forget(key: str) -> None:
+        # Unpublished, moved, an error: the previous version must not be
+        # served again.
+        cache.delete(key)
+        _local.drop(key)
+
+    def _refresh(self, request: HttpRequest, key: str, refreshing: str) -> None:
+        """Render and store the page after the reader got the previous version.
+
+        Called by the WSGI server through ``response.close()``, once the
+        answer is sent. Never raises: a failure is logged and the previous
+        version is dropped.
+        """
+        try:
+            rendered = self.get_response(request)
+            if not self._store_marked(request, key, rendered):
+                self._forget(key)
+        except Exception:
+            logger.exception("Page cache: refreshing %s failed", key)
+            self._forget(key)
+        finally:
+            cache.delete(refreshing)
+
+    @staticmethod
+    def _answer(
+        request: HttpRequest,
+        entry: _Entry,
+        state: str,
+        *,
+        after: Callable[[], None] | None = None,
+    ) -> HttpResponse:
+        body = _personalise(request, entry)
+        response = (
+            HttpResponse(body, content_type=entry.content_type)
+            if after is None
+            else _ThenResponse(body, content_type=entry.content_type, then=after)
         )
         response["X-Page-Cache"] = state
         return response
 
-    def _lookup(self, key: str) -> tuple[_Entry | None, bool]:
-        """Return the stored entry for ``key`` and whether it is current.
+    def _lookup(self, key: str) -> tuple[_Entry | None, str]:
+        """Return the stored entry for ``key`` and the page's current version.
 
-        An entry whose version token was replaced comes back with ``False``:
-        the caller serves it only while another request renders the page.
+        The entry is current when its ``version`` equals the one returned; an
+        older one is returned too, for :meth:`__call__` to decide whether it
+        may still be served.
         """
         budget = _local_budget()
         local = _local.get(key) if budget else None
         version = current_version(local.pk) if local is not None else None
         if local is not None and local.version == version:
-            return local, True
+            return local, version
         entry = cache.get(key)
         if not isinstance(entry, _Entry):
-            return local, False
+            return local, version or ""
         if version is None:
             version = current_version(entry.pk)
-        if entry.version != version:
-            return entry, False
-        if budget:
+        if entry.version == version and budget:
             _local.put(key, entry, budget)
-        return entry, True
+        return entry, version
 
     def _store(self, key: str, marked: _Marked, response: HttpResponse) -> bool:
         if response.status_code != 200 or response.streaming:

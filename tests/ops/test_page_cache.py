@@ -62,14 +62,19 @@ def test_page_cache_approve_shows_and_reject_hides_comment(
 
     with django_capture_on_commit_callbacks(execute=True):
         comment_publish(comment=held)
+    # An approval only adds to the page: one more reader may get the previous
+    # version while the new one renders (after that reader's answer is sent).
     after_approve, html = _view(Client(), url)
-    assert after_approve["X-Page-Cache"] == "miss"
+    assert after_approve["X-Page-Cache"] == "stale"
+    next_view, html = _view(Client(), url)
+    assert next_view["X-Page-Cache"] == "hit"
     assert "Une remarque retenue" in html
-    assert "Une remarque retenue" in _view(Client(), url)[1]  # and from cache
 
+    # A rejection removes: the very next view renders it, nobody gets stale.
     with django_capture_on_commit_callbacks(execute=True):
         comment_set_status(comment=held, status=CommentStatus.REJECTED)
-    _after_reject, html = _view(Client(), url)
+    after_reject, html = _view(Client(), url)
+    assert after_reject["X-Page-Cache"] == "miss"
     assert "Une remarque retenue" not in html
     hit, html = _view(Client(), url)
     assert hit["X-Page-Cache"] == "hit"
@@ -180,8 +185,13 @@ def test_page_cache_local_copy_served_while_version_unchanged(
     )
     with django_capture_on_commit_callbacks(execute=True):
         comment_publish(comment=held)
+    # An approval only adds: this reader gets the local copy once more, and
+    # its answer's close() renders the new version for the next one.
     after, html = _view(Client(), url)
-    assert after["X-Page-Cache"] == "miss"  # the local copy's version is stale
+    assert after["X-Page-Cache"] == "stale"
+    assert "Retenue au port." not in html
+    fresh, html = _view(Client(), url)
+    assert fresh["X-Page-Cache"] == "hit"
     assert "Retenue au port." in html
 
 
@@ -286,22 +296,78 @@ def test_page_cache_serves_previous_version_while_another_request_renders(
     with django_capture_on_commit_callbacks(execute=True):
         comment_publish(comment=held)
 
-    # Another request holds the refresh: this one gets the previous version
-    # instead of rendering the same page a second time.
+    # Another request holds the refresh: readers get the previous version and
+    # none of them renders the page again.
     refreshing = refresh_key(_entry_key(url))
     cache.add(refreshing, 1, timeout=5)
-    stale, html = _view(Client(), url)
-    assert stale["X-Page-Cache"] == "stale"
-    assert "Un avis qui attendait sa validation." not in html
+    for _ in range(3):
+        stale, html = _view(Client(), url)
+        assert stale["X-Page-Cache"] == "stale"
+        assert "Un avis qui attendait sa validation." not in html
+    assert cache.get(refreshing) == 1  # still the other request's
 
-    # Once nobody renders it, the next request renders the new version, and
-    # frees the refresh for the one after.
+    # Once nobody renders it, the next reader takes the refresh: answered with
+    # the previous version, it renders the new one after its answer is sent,
+    # and frees the refresh.
     cache.delete(refreshing)
-    fresh, html = _view(Client(), url)
-    assert fresh["X-Page-Cache"] == "miss"
-    assert "Un avis qui attendait sa validation." in html
+    taker, _html = _view(Client(), url)
+    assert taker["X-Page-Cache"] == "stale"
     assert cache.get(refreshing) is None
-    assert _view(Client(), url)[0]["X-Page-Cache"] == "hit"
+    fresh, html = _view(Client(), url)
+    assert fresh["X-Page-Cache"] == "hit"
+    assert "Un avis qui attendait sa validation." in html
+
+
+def test_page_cache_removal_is_never_served_stale(
+    comments_article, django_capture_on_commit_callbacks
+):
+    from manchette.ops.caching import refresh_key
+
+    shown = CommentFactory(
+        target=comments_article, body="Un avis publié puis retiré par la modération."
+    )
+    url = comments_article.url
+    assert "publié puis retiré" in _view(Client(), url)[1]
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_set_status(comment=shown, status=CommentStatus.REJECTED)
+    # Even while another request holds the refresh, nobody gets the old page.
+    cache.add(refresh_key(_entry_key(url)), 1, timeout=5)
+    after, html = _view(Client(), url)
+    assert after["X-Page-Cache"] == "miss"
+    assert "publié puis retiré" not in html
+
+
+def test_page_cache_failed_refresh_drops_the_previous_version(
+    comments_article, django_capture_on_commit_callbacks, caplog, monkeypatch
+):
+    from manchette.ops import caching
+
+    held = CommentFactory(target=comments_article, status=CommentStatus.PENDING)
+    url = comments_article.url
+    key = _entry_key(url)
+    _view(Client(), url)
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_publish(comment=held)
+
+    def broken_render(self, request):
+        raise RuntimeError("render failed")
+
+    original = caching.PageCacheMiddleware._refresh
+
+    def refresh_with_broken_render(self, request, key, refreshing):
+        self.get_response = broken_render.__get__(self)
+        original(self, request, key, refreshing)
+
+    monkeypatch.setattr(
+        caching.PageCacheMiddleware, "_refresh", refresh_with_broken_render
+    )
+    stale, _html = _view(Client(), url)
+    monkeypatch.undo()
+    assert stale["X-Page-Cache"] == "stale"
+    assert "refreshing" in caplog.text
+    assert cache.get(key) is None
+    assert cache.get(caching.refresh_key(key)) is None
+    assert _view(Client(), url)[0]["X-Page-Cache"] == "miss"
 
 
 def test_page_cache_unpublished_page_is_never_served_stale(
