@@ -1,8 +1,10 @@
 """A production-profile server for the hostile-load tests, and a small HTTP client.
 
 :func:`production_server` starts gunicorn on a free loopback port with the
-production settings, a PostgreSQL database of its own (created, migrated,
-filled with the demo newsroom, dropped afterwards) and the local Redis; it
+production settings (one pool, or with ``front=True`` the production front of
+``manchette.ops.front``: nginx in front of a pages pool and a writes pool), a
+PostgreSQL database of its own (created, migrated, filled with the demo
+newsroom, dropped afterwards) and the local Redis; it
 skips when PostgreSQL or Redis does not answer (``scripts/ensure-services``
 starts them). :class:`Browserless` is one simulated reader or bot: a cookie
 jar, no redirects followed, a hard timeout on every request and, optionally,
@@ -21,9 +23,11 @@ import json
 import os
 import re
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -36,12 +40,16 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from manchette.ops.front import nginx_conf
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
 REPO = Path(__file__).resolve().parents[2]
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 REQUEST_TIMEOUT = 20.0
+#: CPU priority of the writes pool behind the front (as ``scripts/serve-prod``).
+WRITES_NICE = 10
 
 
 def _answers(port: int) -> bool:
@@ -59,32 +67,38 @@ def _free_port() -> int:
 
 @dataclass
 class Server:
-    """A running gunicorn: its base URL and a connection string to its database."""
+    """A running web tier: its base URL, its processes and its database.
+
+    ``processes`` are the gunicorn masters (one pool, or the pages and writes
+    pools behind nginx) and, with the front, nginx itself.
+    """
 
     url: str
     database_url: str
-    process: subprocess.Popen[bytes]
+    processes: list[subprocess.Popen[bytes]]
 
     def cpu_seconds(self) -> float:
-        """Return the CPU time (user + system, seconds) used so far by gunicorn.
+        """Return the CPU time (user + system, seconds) used so far by the tier.
 
-        The master, its live workers, and the workers it has already reaped
-        (recycled after ``max_requests``), from ``/proc`` (Linux; 0.0 where
+        Every process in ``processes``, its live children (gunicorn workers,
+        nginx's worker) and the children it has already reaped (workers
+        recycled after ``max_requests``), from ``/proc`` (Linux; 0.0 where
         ``/proc`` is absent).
         """
         tick = os.sysconf("SC_CLK_TCK")
-        master = self.process.pid
-        children = Path(f"/proc/{master}/task/{master}/children")
-        pids = []
-        with contextlib.suppress(OSError):
-            pids = [int(pid) for pid in children.read_text().split()]
         total = 0
-        for pid in [master, *pids]:
-            with contextlib.suppress(OSError, IndexError, ValueError):
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1]
-                # utime, stime; for the master also its reaped children's.
-                times = fields.split()[11 : 15 if pid == master else 13]
-                total += sum(int(value) for value in times)
+        for process in self.processes:
+            master = process.pid
+            children = Path(f"/proc/{master}/task/{master}/children")
+            pids = []
+            with contextlib.suppress(OSError):
+                pids = [int(pid) for pid in children.read_text().split()]
+            for pid in [master, *pids]:
+                with contextlib.suppress(OSError, IndexError, ValueError):
+                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1]
+                    # utime, stime; for a master also its reaped children's.
+                    times = fields.split()[11 : 15 if pid == master else 13]
+                    total += sum(int(value) for value in times)
         return total / tick
 
     def query(self, statement: str, *params: Any) -> list[tuple[Any, ...]]:
@@ -93,11 +107,48 @@ class Server:
             return connection.execute(statement, params).fetchall()
 
 
+def _wait_for_health(url: str, processes: list[subprocess.Popen[bytes]]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for process in processes:
+            if process.poll() is not None:
+                pytest.fail(f"{process.args!r} exited with {process.returncode}")
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(f"{url}/healthz", timeout=2).close()  # noqa: S310
+            return
+        time.sleep(0.3)
+    pytest.fail(f"{url}/healthz did not answer within 60 s")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
 @contextlib.contextmanager
-def production_server(*, workers: int = 4, **extra_env: str) -> Iterator[Server]:
-    """Yield a gunicorn serving the demo newsroom on ``127.0.0.1`` (see module)."""
+def production_server(
+    *, workers: int = 4, front: bool = False, write_workers: int = 4, **extra_env: str
+) -> Iterator[Server]:
+    """Yield the production web tier serving the demo newsroom on ``127.0.0.1``.
+
+    Without ``front``: one gunicorn pool of ``workers``. With it: the
+    production front of ``manchette.ops.front``, nginx in front of a pages
+    pool of ``workers`` and a writes pool of ``write_workers`` run at nice
+    :data:`WRITES_NICE`, both of sync workers (skips when nginx is not
+    installed). ``extra_env`` is added to the servers' environment.
+    """
     if not (_answers(5432) and _answers(6379)):
         pytest.skip("PostgreSQL and Redis must answer on 127.0.0.1 (ensure-services)")
+    nginx = shutil.which("nginx") or (
+        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
+    )
+    if front and nginx is None:
+        pytest.skip("nginx is not installed (apt-get install nginx-light)")
     name = f"manchette_load_{os.getpid()}_{secrets.token_hex(3)}"
     database_url = f"postgresql://postgres@127.0.0.1:5432/{name}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
@@ -121,9 +172,11 @@ def production_server(*, workers: int = 4, **extra_env: str) -> Iterator[Server]
         WEB_CONCURRENCY=str(workers),
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         STATIC_ROOT=str(REPO / "test-artifacts" / "load-static"),
+        **({"COMMENTS_TRUSTED_PROXY_COUNT": "1"} if front else {}),
         **extra_env,
     )
-    process = None
+    processes: list[subprocess.Popen[bytes]] = []
+    prefix = None
     try:
         manage = [sys.executable, str(REPO / "manage.py")]
         for command in (
@@ -142,35 +195,66 @@ def production_server(*, workers: int = 4, **extra_env: str) -> Iterator[Server]
             )
             if done.returncode:
                 pytest.fail(f"manage.py {command[0]} failed:\n{done.stderr[-3000:]}")
-        gunicorn = Path(sys.executable).with_name("gunicorn")
-        process = subprocess.Popen(  # noqa: S603 - the venv's gunicorn
-            [str(gunicorn), "-c", "python:manchette.gunicorn_conf"],
-            cwd=REPO,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        gunicorn = [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "-c",
+            "python:manchette.gunicorn_conf",
+        ]
+        pools = [(gunicorn, env)]
+        if front:
+            pages, writes = f"127.0.0.1:{_free_port()}", f"127.0.0.1:{_free_port()}"
+            # Sync workers behind nginx, as scripts/serve-prod runs them.
+            sync = {"GUNICORN_THREADS": "1", **extra_env}
+            pools = [
+                (gunicorn, {**env, **sync, "BIND": pages}),
+                (
+                    ["nice", "-n", str(WRITES_NICE), *gunicorn],
+                    {
+                        **env,
+                        **sync,
+                        "BIND": writes,
+                        "WEB_CONCURRENCY": str(write_workers),
+                    },
+                ),
+            ]
+        for command, pool_env in pools:
+            processes.append(
+                subprocess.Popen(  # noqa: S603 - the venv's gunicorn
+                    command,
+                    cwd=REPO,
+                    env=pool_env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    start_new_session=True,
+                )
+            )
+        if front and nginx is not None:
+            prefix = Path(tempfile.mkdtemp(prefix="manchette-front-"))
+            conf = prefix / "nginx.conf"
+            conf.write_text(
+                nginx_conf(
+                    listen=f"127.0.0.1:{port}",
+                    pages=pages,
+                    writes=writes,
+                    prefix=prefix,
+                )
+            )
+            processes.append(
+                subprocess.Popen(  # noqa: S603 - Debian's nginx, our config
+                    [nginx, "-p", str(prefix), "-c", str(conf)],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    start_new_session=True,
+                )
+            )
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                pytest.fail(f"gunicorn exited with {process.returncode}")
-            with contextlib.suppress(OSError):
-                urllib.request.urlopen(f"{url}/healthz", timeout=2).close()  # noqa: S310
-                break
-            time.sleep(0.3)
-        else:
-            pytest.fail("gunicorn did not answer /healthz within 60 s")
-        yield Server(url=url, database_url=database_url, process=process)
+        _wait_for_health(url, processes)
+        yield Server(url=url, database_url=database_url, processes=processes)
     finally:
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+        for process in reversed(processes):
+            _stop(process)
+        if prefix is not None:
+            shutil.rmtree(prefix, ignore_errors=True)
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
             admin.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
