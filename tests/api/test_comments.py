@@ -457,3 +457,53 @@ def test_comments_flag_note_drops_lone_surrogate(client, comments_article):
     )
     assert response.status_code == 201
     assert CommentFlag.objects.get().note == "voir  ici"
+
+
+@pytest.mark.parametrize(
+    ("verdict", "expected"),
+    [
+        (CommentStatus.REJECTED, "rejected"),
+        (CommentStatus.REMOVED, "rejected"),
+        (CommentStatus.SPAM, "pending"),
+    ],
+)
+def test_comments_create_reports_refusal_but_not_spam(
+    client, comments_article, verdict, expected
+):
+    from django.test import Client
+
+    from manchette.comments.signals import comment_submitted
+
+    def decide(sender, comment, **kwargs):
+        comment_set_status(comment=comment, status=verdict)
+
+    comment_submitted.connect(decide)
+    try:
+        response = post_json(
+            client, create_url(comments_article), payload(comments_article)
+        )
+    finally:
+        comment_submitted.disconnect(decide)
+    # The same post from another reader, left pending (nothing decides).
+    held = post_json(
+        Client(),
+        create_url(comments_article),
+        payload(
+            comments_article,
+            body="Une autre remarque, laissée en attente.",
+            author_email="autre@example.org",
+        ),
+        REMOTE_ADDR="192.0.2.77",
+    ).json()
+
+    assert response.status_code == 201
+    data = response.json()
+    assert data["status"] == expected
+    assert data["comment"] is None
+    assert Comment.objects.filter(status=verdict).count() == 1
+    if expected == "rejected":
+        assert data["message"] != held["message"]
+    else:  # a spammer cannot tell a spam verdict from a held comment
+        assert {k: v for k, v in data.items() if k not in {"id", "edit_token"}} == {
+            k: v for k, v in held.items() if k not in {"id", "edit_token"}
+        }

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -529,13 +529,22 @@ def _create(
                 page_url=str(getattr(page, "full_url", "") or ""),
                 site_url=request.build_absolute_uri("/"),
             )
+    # As the HTML form says it: a rejected or removed comment is refused
+    # (its author is owed the decision); a spam verdict reads as held, so a
+    # spammer learns nothing from the answer.
+    refused = comment.status in {CommentStatus.REJECTED, CommentStatus.REMOVED}
+    status: Literal["pending", "approved", "rejected"] = (
+        "approved" if approved else "rejected" if refused else "pending"
+    )
     body = CommentCreatedOut(
         id=comment.pk,
-        status="approved" if approved else "pending",
+        status=status,
         created=result.created,
         message=(
             _("Your comment is published.")
             if approved
+            else _("Your comment was not published.")
+            if refused
             else _("Your comment is awaiting moderation.")
         ),
         edit_token=edit_token,

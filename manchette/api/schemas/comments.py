@@ -99,15 +99,17 @@ class CommentIn(_UnicodeIn):
 class CommentCreatedOut(Schema):
     """The outcome of a submission.
 
-    ``status`` is ``approved`` (published) or ``pending`` (held for
-    moderation). ``created`` is false when the request repeated an earlier one
-    (same ``Idempotency-Key``, or a double submission): the first comment is
-    returned. ``edit_token`` lets the author edit or delete the comment for
-    ``edit_seconds`` seconds; it is only given on creation.
+    ``status`` is ``approved`` (published), ``pending`` (held for
+    moderation; a spam verdict reads the same) or ``rejected`` (refused by
+    moderation: not published). ``created`` is false when the request
+    repeated an earlier one (same ``Idempotency-Key``, or a double
+    submission): the first comment is returned. ``edit_token`` lets the
+    author edit or delete the comment for ``edit_seconds`` seconds; it is
+    only given on creation.
     """
 
     id: int
-    status: Literal["pending", "approved"]
+    status: Literal["pending", "approved", "rejected"]
     created: bool
     message: str
     edit_token: str | None

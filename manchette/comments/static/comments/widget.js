@@ -27,6 +27,7 @@
       submit: "Laisser un commentaire", reply: "Répondre", more: "Plus de commentaires",
       held: "Votre commentaire est en attente de modération.",
       published: "Votre commentaire est publié.", deleted: "Commentaire supprimé",
+      rejected: "Votre commentaire n'a pas été publié. La décision et ses motifs vous sont envoyés par e-mail.",
       replyTo: "en réponse à @", notify: "Me prévenir des réponses par e-mail",
       error: "Le commentaire n'a pas pu être envoyé.", closed: "Les commentaires sont fermés."
     },
@@ -37,6 +38,7 @@
       required: "لن يتم نشر عنوان بريدك الإلكتروني. الحقول الإلزامية مشار إليها بـ *",
       submit: "أضف تعليقًا", reply: "رد", more: "مزيد من التعليقات",
       held: "تعليقك في انتظار المراجعة.", published: "تم نشر تعليقك.",
+      rejected: "لم يُنشر تعليقك. يصلك القرار وأسبابه عبر البريد الإلكتروني.",
       deleted: "تم حذف التعليق", replyTo: "ردًا على @",
       notify: "أعلمني بالردود عبر البريد الإلكتروني",
       error: "تعذّر إرسال التعليق.", closed: "التعليقات مغلقة."
@@ -47,6 +49,7 @@
       required: "Your email address will not be published. Required fields are marked *",
       submit: "Post comment", reply: "Reply", more: "More comments",
       held: "Your comment is awaiting moderation.", published: "Your comment is published.",
+      rejected: "Your comment was not published. The decision and its reasons are sent to you by email.",
       deleted: "Comment deleted", replyTo: "in reply to @", notify: "Notify me of replies by email",
       error: "Your comment could not be posted.", closed: "Comments are closed."
     }
@@ -227,7 +230,8 @@
         headers: { "Content-Type": "application/json", "Idempotency-Key": key },
         body: JSON.stringify(payload)
       }).then(function (data) {
-        self.status(data.status === "approved" ? s.published : s.held, false);
+        var refused = data.status === "rejected";
+        self.status(data.status === "approved" ? s.published : refused ? s.rejected : s.held, refused);
         if (data.comment) { self.list.appendChild(renderComment(self.lang, data.comment)); }
         form.reset();
       }).catch(function (error) {
