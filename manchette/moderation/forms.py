@@ -112,6 +112,16 @@ class DecisionForm(forms.Form):
             raise forms.ValidationError(_("Select comments and an action."))
         return data
 
+    def clean_note(self) -> str:
+        """Drop bidi controls, control characters and lone surrogates.
+
+        The note is stored with the decision and as the reason of the
+        comment's status change (the audit trail moderators read): an
+        override character (U+202E) would draw it reversed there, as in a
+        reader's comment.
+        """
+        return strip_unsafe(str(self.cleaned_data.get("note") or "")).strip()
+
 
 class BanForm(forms.Form):
     """Ban the author of one comment: asked from the queue, then confirmed."""

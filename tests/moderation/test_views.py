@@ -528,3 +528,21 @@ def test_admin_pagination_keeps_the_list_query_in_its_links():
     assert 'href="?p=3"' in plain
     assert 'href="?q=1&amp;p=1"' in kept
     assert 'href="?q=1&amp;p=3"' in kept
+
+
+def test_decision_note_is_stored_without_bidi_controls(
+    moderator_client, comments_article
+):
+    comment = _held(comments_article)
+
+    moderator_client.post(
+        reverse("moderation_decide"),
+        {
+            "item_action": f"{comment.pk}:reject",
+            "note": "Appel \u202eà la violence\u202c \u2067contre\u2069 des personnes",
+        },
+    )
+
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.REJECTED
+    assert latest(comment).note == "Appel à la violence contre des personnes"
