@@ -469,8 +469,14 @@ class _Builder:
             )
             return
         password = password or secrets.token_urlsafe(12)
+        # Wagtail's account page requires a first and a last name to save
+        # any of its panels (the admin's language among them).
         user_model.objects.create_superuser(
-            username=ADMIN_USERNAME, email="admin@example.org", password=password
+            username=ADMIN_USERNAME,
+            email="admin@example.org",
+            password=password,
+            first_name="Admin",
+            last_name="Rédaction",
         )
         self.summary.count("users", created=True)
         self.summary.admin_password = password

@@ -126,3 +126,34 @@ def test_demo_command_prints_no_email_and_if_empty_says_how_to_log_in(
     assert "first-pass-456" in printed
     assert "left as it is" in again.getvalue()
     assert "python manage.py changepassword admin" in again.getvalue()
+
+
+def test_demo_admin_can_switch_the_admin_to_arabic(client, wagtail_root):
+    # Wagtail's account page saves every panel at once, and its name panel
+    # requires a first and a last name: without them, changing the admin's
+    # language failed with "This field is required".
+    build_demo(stdout=io.StringIO(), admin_password="demo-pass-123")
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.first_name
+    assert admin.last_name
+    client.force_login(admin)
+
+    response = client.post(
+        "/admin/account/",
+        {
+            "name_email-first_name": admin.first_name,
+            "name_email-last_name": admin.last_name,
+            "name_email-email": admin.email,
+            "locale-preferred_language": "ar",
+            "locale-current_time_zone": "",
+            "theme-theme": "system",
+            "theme-density": "default",
+            "theme-contrast": "system",
+            "theme-keyboard_shortcuts": "on",
+        },
+    )
+
+    assert response.status_code == 302
+    admin.wagtail_userprofile.refresh_from_db()
+    assert admin.wagtail_userprofile.preferred_language == "ar"
+    assert 'dir="rtl"' in client.get("/admin/").content.decode()
