@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from wagtail.models import Collection, Locale, Page, Site
+from wagtail.users.models import UserProfile
 
 from manchette.news.demo import build_demo
 from manchette.news.models import ArticlePage, SectionPage
@@ -154,6 +155,5 @@ def test_demo_admin_can_switch_the_admin_to_arabic(client, wagtail_root):
     )
 
     assert response.status_code == 302
-    admin.wagtail_userprofile.refresh_from_db()
-    assert admin.wagtail_userprofile.preferred_language == "ar"
+    assert UserProfile.get_for_user(admin).preferred_language == "ar"
     assert 'dir="rtl"' in client.get("/admin/").content.decode()
