@@ -6,9 +6,12 @@ Perspective APIs, the moderation appeal forms and the reader-action URLs of
 comments (posting, flagging, own edits, reply e-mail confirmations), which are
 per-reader and ``noindex`` anyway. The two ``Sitemap`` lines are absolute URLs
 built from the request's host, as the protocol requires.
+
+``/favicon.ico`` lives here too: the other root file clients ask for unasked.
 """
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import path
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
@@ -47,4 +50,18 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     return HttpResponse(body, content_type="text/plain; charset=utf-8")
 
 
-urlpatterns = [path("robots.txt", robots_txt, name="robots_txt")]
+@require_safe
+@cache_control(public=True, max_age=86400)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Redirect ``/favicon.ico`` to the site's icon, ``static/favicon.svg``.
+
+    Browsers and feed readers ask for it unasked; every page's head links the
+    SVG icon, and this permanent redirect replaces a 404 in every log.
+    """
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
+urlpatterns = [
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("favicon.ico", favicon, name="favicon"),
+]

@@ -1,6 +1,7 @@
 """/robots.txt: crawlers read pages and sitemaps, not private or per-reader URLs."""
 
 import urllib.robotparser
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -49,3 +50,18 @@ def test_sitemaps_are_absolute_urls_on_the_requested_host(parser) -> None:
 
 def test_post_is_refused(client: Client) -> None:
     assert client.post("/robots.txt").status_code == 405
+
+
+def test_favicon_redirects_to_the_icon_every_page_links(
+    client: Client, comments_article
+) -> None:
+    from django.contrib.staticfiles import finders
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/favicon.svg"
+    found = finders.find("favicon.svg")
+    assert isinstance(found, str)
+    assert Path(found).read_text(encoding="utf-8").startswith("<svg")
+    page = client.get(comments_article.url).content.decode()
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
