@@ -12,16 +12,19 @@ How it works
   equals the page's current one (two cache reads). On a miss the page renders
   normally; the ``before_serve_page`` hook (``wagtail_hooks.py``) records the
   page and its version *before* rendering, and the middleware stores the result.
-- **Additions are shown one render late, removals at once.** A change that
-  only adds to what strangers see (a comment approved) makes a token marked
-  with :data:`ADDITION_MARK`: readers keep getting the previous version
+- **Additions are shown one render late, removals at once.** Besides its
+  version token, a page has a **base token** (``ops:base:page:<pk>``) that
+  every change replaces except a pure addition (a comment approved,
+  :func:`bump_version`). An entry whose version is old but whose base is
+  still the page's current one lacks only additions: readers keep getting it
   (``X-Page-Cache: stale``) and one of them, holding a refresh key
   (``ops:refresh:<entry key>``, at most ``OPS_PAGE_CACHE_REFRESH_SECONDS``),
-  renders the new one after its own answer was sent (``response.close()``),
-  the "stale-while-revalidate" of RFC 5861. So no reader waits for that
-  render, and it happens once. Any other change (a comment removed or
-  rejected, a page published, unpublished or edited, an erasure) is never
-  served stale; and when a render stores nothing (an unpublished page, an
+  renders the new version after its own answer was sent
+  (``response.close()``), the "stale-while-revalidate" of RFC 5861. So no
+  reader waits for that render, and it happens once. After any other change
+  (a comment removed or rejected, an edit, a page published, unpublished or
+  restricted, an erasure), even when additions followed it, no older entry
+  is served; and when a render stores nothing (an unpublished page, an
   error), the previous version is dropped.
 - Personal bits never enter a shared entry: requests carrying a session cookie
   (logged-in users, readers who just posted and see their held comment or a
@@ -59,6 +62,7 @@ import logging
 import re
 import secrets
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -99,6 +103,7 @@ class _Marked:
     content_type_id: int
     pk: int
     version: str
+    base: str
 
 
 def _enabled() -> bool:
@@ -144,12 +149,25 @@ def current_version(obj_pk: int | str) -> str:
     return str(token)
 
 
-#: First character of a version token replaced by a change that only adds to
-#: the page (a comment approved): the previous version may then be served
-#: while the new one renders. Any other change (a removal, an edit, a
-#: publication) makes tokens without it, and the previous version is never
-#: served again.
-ADDITION_MARK = "+"
+def base_key(obj_pk: int | str) -> str:
+    """Return the cache key of a page's base token (replaced by removals only)."""
+    return f"ops:base:page:{obj_pk}"
+
+
+def current_base(obj_pk: int | str) -> str:
+    """Return the page's base token, creating one when the cache has none.
+
+    The base token changes with every change that is not a pure addition (see
+    :func:`bump_version`). An entry rendered under the current base shows
+    nothing that was removed since, so it may be served while the new version
+    renders; one rendered under an older base may not.
+    """
+    key = base_key(obj_pk)
+    token = cache.get(key)
+    if token is None:
+        cache.add(key, secrets.token_hex(8), timeout=None)
+        token = cache.get(key)
+    return str(token)
 
 
 def bump_version(obj_pk: int | str, *, addition: bool = False) -> None:
@@ -157,13 +175,17 @@ def bump_version(obj_pk: int | str, *, addition: bool = False) -> None:
 
     Bumping after the commit matters: a render that read the old rows while the
     transaction was open would otherwise be stored under the new token.
-    ``addition`` marks a change that only adds to what strangers see (see
-    :data:`ADDITION_MARK`).
+    ``addition`` marks a change that only adds to what strangers see (a
+    comment approved): the base token is kept, so readers may get the
+    previous version while the new one renders. Any other change replaces
+    the base token too, and no older entry is served again.
     """
-    token = (ADDITION_MARK if addition else "") + secrets.token_hex(8)
+    tokens = {version_key(obj_pk): secrets.token_hex(8)}
+    if not addition:
+        tokens[base_key(obj_pk)] = secrets.token_hex(8)
 
     def _bump() -> None:
-        cache.set(version_key(obj_pk), token, timeout=None)
+        cache.set_many(tokens, timeout=None)
 
     transaction.on_commit(_bump)
 
@@ -291,6 +313,15 @@ def on_site_content_changed(sender: Any, instance: Any = None, **kwargs: Any) ->
         if not _is_page_model(content_type.model_class()):
             return
         bump_version(instance.object_pk)
+    if label == "wagtailcore.pageviewrestriction":
+        # A restriction covers the page and everything below it: their
+        # cached copies must not be served to anyone once it is added.
+        page = Page.objects.filter(pk=instance.page_id).first()
+        if page is not None:
+            for pk in Page.objects.descendant_of(page, inclusive=True).values_list(
+                "pk", flat=True
+            ):
+                bump_version(pk)
     bump_site_version()
 
 
@@ -420,6 +451,7 @@ def mark_page(page: Page, request: HttpRequest) -> None:
             content_type_id=page.content_type_id,
             pk=page.pk,
             version=current_version(page.pk),
+            base=current_base(page.pk),
         ),
     )
 
@@ -444,6 +476,8 @@ class _Entry:
     content_type: str
     parts: tuple[bytes, ...]
     fields: tuple[str, ...]
+    base: str = ""
+    stored_at: float = 0.0
 
     @property
     def size(self) -> int:
@@ -505,10 +539,22 @@ class _LocalEntries:
         self._lock = threading.Lock()
 
     def get(self, key: str) -> _Entry | None:
+        """Return the entry for ``key``, or ``None`` once it is older than the TTL.
+
+        The shared entry expires after ``OPS_PAGE_CACHE_SECONDS``; a local
+        copy must not outlive it (changes that replace no page token, such as
+        a renamed author, reach cached pages when entries expire).
+        """
         with self._lock:
             entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
+            if entry is None:
+                return None
+            # getattr: entries pickled before ``stored_at`` existed expire.
+            if time.time() - getattr(entry, "stored_at", 0.0) >= _ttl():
+                del self._entries[key]
+                self._bytes -= entry.size
+                return None
+            self._entries.move_to_end(key)
             return entry
 
     def put(self, key: str, entry: _Entry, budget: int) -> None:
@@ -586,9 +632,9 @@ class PageCacheMiddleware:
         entry, version = self._lookup(key)
         if entry is not None and entry.version == version:
             return self._answer(request, entry, "hit")
-        if entry is not None and version.startswith(ADDITION_MARK):
-            # Only an addition since: answer with the previous version, and
-            # let one request render the new one after its answer is sent.
+        if entry is not None and getattr(entry, "base", "") == current_base(entry.pk):
+            # Only additions since: answer with the previous version, and let
+            # one request render the new one after its answer is sent.
             refreshing = refresh_key(key)
             after = None
             if cache.add(refreshing, 1, timeout=_refresh_seconds()):
@@ -659,8 +705,8 @@ class PageCacheMiddleware:
         entry = cache.get(key)
         if not isinstance(entry, _Entry):
             return local, version or ""
-        if version is None:
-            version = current_version(entry.pk)
+        if local is None or version is None or local.pk != entry.pk:
+            version = current_version(entry.pk)  # the URL may show another page
         if entry.version == version and budget:
             _local.put(key, entry, budget)
         return entry, version
@@ -679,6 +725,8 @@ class PageCacheMiddleware:
             content_type=response["Content-Type"],
             parts=parts,
             fields=fields,
+            base=marked.base,
+            stored_at=time.time(),
         )
         cache.set(key, entry, timeout=_ttl())
         response["X-Page-Cache"] = "miss"

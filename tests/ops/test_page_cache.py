@@ -1,6 +1,8 @@
 """The anonymous page cache stays correct when comments and pages change."""
 
+import dataclasses
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.conf import settings
@@ -387,3 +389,86 @@ def test_page_cache_unpublished_page_is_never_served_stale(
     cache.add(refresh_key(key), 1, timeout=5)
     assert Client().get(url).status_code == 404
     assert cache.get(key) is None
+
+
+def test_page_cache_approval_after_a_rejection_is_not_served_stale(
+    comments_article, django_capture_on_commit_callbacks
+):
+    # A removal followed by an approval: the previous version still holds the
+    # removed comment, so nobody may get it, even though the last change only
+    # added something.
+    shown = CommentFactory(
+        target=comments_article, body="Un avis publié puis refusé par la modération."
+    )
+    held = CommentFactory(target=comments_article, status=CommentStatus.PENDING)
+    url = comments_article.url
+    assert "publié puis refusé" in _view(Client(), url)[1]
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_set_status(comment=shown, status=CommentStatus.REJECTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_publish(comment=held)
+
+    after, html = _view(Client(), url)
+    assert after["X-Page-Cache"] == "miss"
+    assert "publié puis refusé" not in html
+
+
+def test_page_cache_local_copy_expires_with_the_shared_entry(
+    comments_article, clear_cache
+):
+    import time_machine
+
+    url = comments_article.url
+    with (
+        time_machine.travel(
+            datetime(2026, 12, 1, 9, 0, tzinfo=UTC), tick=False
+        ) as clock,
+        override_settings(OPS_PAGE_CACHE_SECONDS=600),
+    ):
+        _view(Client(), url)  # miss: stored in the shared cache
+        _view(Client(), url)  # hit: copied into this process
+        # The shared entry is gone (expired); the local copy is as old.
+        assert clear_cache.delete(_entry_key(url))
+        clock.shift(601)
+        after, _html = _view(Client(), url)
+    assert after["X-Page-Cache"] == "miss"
+
+
+def test_page_cache_restricted_page_is_not_served_from_the_cache(
+    comments_article, django_capture_on_commit_callbacks
+):
+    from wagtail.models import PageViewRestriction
+
+    url = comments_article.url
+    _view(Client(), url)
+    body = comments_article.title
+    assert body in _view(Client(), url)[1]
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(
+            page=comments_article,
+            restriction_type=PageViewRestriction.PASSWORD,
+            password="secret-de-redaction",
+        )
+
+    response = Client().get(url)
+    assert response.get("X-Page-Cache") != "hit"
+    assert response.get("X-Page-Cache") != "stale"
+    assert 'name="password"' in response.content.decode()
+
+
+def test_page_cache_local_copy_of_another_page_at_the_same_url_is_replaced(
+    comments_article,
+):
+    from manchette.ops import caching
+
+    url = comments_article.url
+    _view(Client(), url)  # miss: stored in the shared cache
+    stored = cache.get(_entry_key(url))
+    # A copy this process kept of another page once served at this URL.
+    caching._local.put(
+        _entry_key(url),
+        dataclasses.replace(stored, pk=stored.pk + 1000, version="old"),
+        16 * 1024 * 1024,
+    )
+    assert _view(Client(), url)[0]["X-Page-Cache"] == "hit"
+    assert _view(Client(), url)[0]["X-Page-Cache"] == "hit"
