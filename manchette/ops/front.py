@@ -41,7 +41,14 @@ if TYPE_CHECKING:
 WRITE_PATHS_RE = r"^/api/v1/pages/[0-9]+/comments/form-token$"
 
 
-def nginx_conf(*, listen: str, pages: str, writes: str, prefix: Path) -> str:
+def nginx_conf(
+    *,
+    listen: str,
+    pages: str,
+    writes: str,
+    prefix: Path,
+    media_root: Path | None = None,
+) -> str:
     """Return an ``nginx.conf`` proxying ``listen`` to the two pools.
 
     Args:
@@ -50,11 +57,24 @@ def nginx_conf(*, listen: str, pages: str, writes: str, prefix: Path) -> str:
         writes: ``host:port`` of the gunicorn pool for everything else.
         prefix: a writable folder for nginx's pid file, error log and
             temporary files (created by the caller).
+        media_root: when given, nginx serves ``/media/`` (uploaded images
+            and documents, ``MEDIA_ROOT``) from this folder itself; the
+            application serves media only with ``DEBUG`` on.
 
     Returns:
         The configuration text, for ``nginx -p PREFIX -c FILE``. nginx runs
         in the foreground (``daemon off``) with one worker process.
     """
+    media = (
+        ""
+        if media_root is None
+        else f"""
+        location /media/ {{
+            alias {media_root}/;
+            expires 7d;
+            add_header X-Content-Type-Options nosniff;
+        }}"""
+    )
     temp = {
         name: prefix / name
         for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
@@ -107,7 +127,7 @@ http {{
 
         location ~ {WRITE_PATHS_RE} {{
             proxy_pass http://manchette_writes;
-        }}
+        }}{media}
         location / {{
             proxy_pass http://$manchette_pool;
         }}
@@ -134,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", required=True, help="host:port of the pages pool")
     parser.add_argument("--writes", required=True, help="host:port of the writes pool")
     parser.add_argument("--prefix", required=True, help="nginx's writable folder")
+    parser.add_argument("--media-root", help="folder nginx serves at /media/")
     args = parser.parse_args(argv)
     sys.stdout.write(
         nginx_conf(
@@ -141,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
             pages=args.pages,
             writes=args.writes,
             prefix=Path(args.prefix).resolve(),
+            media_root=Path(args.media_root).resolve() if args.media_root else None,
         )
     )
     return 0

@@ -213,3 +213,56 @@ def test_command_line_refuses_missing_addresses(capsys):
         front.main(["--listen", "127.0.0.1:9000"])
     assert exit_info.value.code == 2
     assert "--pages" in capsys.readouterr().err
+
+
+@needs_nginx
+def test_media_is_served_by_nginx_itself(tmp_path):
+    media = tmp_path / "media"
+    (media / "images").mkdir(parents=True)
+    (media / "images" / "une.jpg").write_bytes(b"\xff\xd8 image bytes")
+    pages, writes = _Pool("pages"), _Pool("writes")
+    for pool in (pages, writes):
+        threading.Thread(target=pool.serve_forever, daemon=True).start()
+    port = _free_port()
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(
+        front.nginx_conf(
+            listen=f"127.0.0.1:{port}",
+            pages=pages.address,
+            writes=writes.address,
+            prefix=tmp_path,
+            media_root=media,
+        )
+    )
+    assert NGINX is not None
+    with subprocess.Popen(  # noqa: S603 - Debian's nginx, our configuration
+        [NGINX, "-p", str(tmp_path), "-c", str(conf)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    ) as nginx:
+        try:
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                with contextlib.suppress(OSError):
+                    socket.create_connection(("127.0.0.1", port), 1).close()
+                    break
+                time.sleep(0.05)
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection.request("GET", "/media/images/une.jpg")
+            response = connection.getresponse()
+            body = response.read()
+            connection.request("GET", "/media/../nginx.conf")
+            escape = connection.getresponse()
+            escaped = escape.read()
+            connection.close()
+        finally:
+            nginx.terminate()
+            nginx.wait(10)
+            for pool in (pages, writes):
+                pool.shutdown()
+                pool.server_close()
+    assert response.status == 200
+    assert body == b"\xff\xd8 image bytes"
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
+    assert b"worker_processes" not in escaped  # no way out of the media folder
+    assert writes.seen == []
