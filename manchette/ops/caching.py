@@ -141,7 +141,11 @@ def current_version(obj_pk: int | str) -> str:
     A missing token (never set, or evicted) is replaced by a fresh random one,
     never by a predictable value, so an old entry cannot match it again.
     """
-    key = version_key(obj_pk)
+    return _token(version_key(obj_pk))
+
+
+def _token(key: str) -> str:
+    """Return the token under ``key``, first storing a random one if missing."""
     token = cache.get(key)
     if token is None:
         cache.add(key, secrets.token_hex(8), timeout=None)
@@ -162,12 +166,7 @@ def current_base(obj_pk: int | str) -> str:
     nothing that was removed since, so it may be served while the new version
     renders; one rendered under an older base may not.
     """
-    key = base_key(obj_pk)
-    token = cache.get(key)
-    if token is None:
-        cache.add(key, secrets.token_hex(8), timeout=None)
-        token = cache.get(key)
-    return str(token)
+    return _token(base_key(obj_pk))
 
 
 def bump_version(obj_pk: int | str, *, addition: bool = False) -> None:

@@ -73,9 +73,12 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
         """Keep the test output quiet."""
 
 
-@pytest.fixture
-def proxied(tmp_path):
-    """Yield (port, pages, writes): nginx on ``port`` in front of two pools."""
+@contextlib.contextmanager
+def _nginx_in_front(tmp_path: Path, media_root: Path | None = None):
+    """Run nginx with the front's configuration before two recording pools.
+
+    Yields (port, pages, writes); stops nginx and the pools afterwards.
+    """
     pages, writes = _Pool("pages"), _Pool("writes")
     for pool in (pages, writes):
         threading.Thread(target=pool.serve_forever, daemon=True).start()
@@ -87,6 +90,7 @@ def proxied(tmp_path):
             pages=pages.address,
             writes=writes.address,
             prefix=tmp_path,
+            media_root=media_root,
         )
     )
     assert NGINX is not None
@@ -112,6 +116,13 @@ def proxied(tmp_path):
             for pool in (pages, writes):
                 pool.shutdown()
                 pool.server_close()
+
+
+@pytest.fixture
+def proxied(tmp_path):
+    """Yield (port, pages, writes): nginx on ``port`` in front of two pools."""
+    with _nginx_in_front(tmp_path) as running:
+        yield running
 
 
 def _send(port: int, method: str, path: str, body: bytes | None = None) -> str:
@@ -220,49 +231,18 @@ def test_media_is_served_by_nginx_itself(tmp_path):
     media = tmp_path / "media"
     (media / "images").mkdir(parents=True)
     (media / "images" / "une.jpg").write_bytes(b"\xff\xd8 image bytes")
-    pages, writes = _Pool("pages"), _Pool("writes")
-    for pool in (pages, writes):
-        threading.Thread(target=pool.serve_forever, daemon=True).start()
-    port = _free_port()
-    conf = tmp_path / "nginx.conf"
-    conf.write_text(
-        front.nginx_conf(
-            listen=f"127.0.0.1:{port}",
-            pages=pages.address,
-            writes=writes.address,
-            prefix=tmp_path,
-            media_root=media,
-        )
-    )
-    assert NGINX is not None
-    with subprocess.Popen(  # noqa: S603 - Debian's nginx, our configuration
-        [NGINX, "-p", str(tmp_path), "-c", str(conf)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    ) as nginx:
-        try:
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline:
-                with contextlib.suppress(OSError):
-                    socket.create_connection(("127.0.0.1", port), 1).close()
-                    break
-                time.sleep(0.05)
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            connection.request("GET", "/media/images/une.jpg")
-            response = connection.getresponse()
-            body = response.read()
-            connection.request("GET", "/media/../nginx.conf")
-            escape = connection.getresponse()
-            escaped = escape.read()
-            connection.close()
-        finally:
-            nginx.terminate()
-            nginx.wait(10)
-            for pool in (pages, writes):
-                pool.shutdown()
-                pool.server_close()
+    with _nginx_in_front(tmp_path, media_root=media) as (port, pages, writes):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/media/images/une.jpg")
+        response = connection.getresponse()
+        body = response.read()
+        connection.request("GET", "/media/../nginx.conf")
+        escaped = connection.getresponse().read()
+        connection.close()
     assert response.status == 200
     assert body == b"\xff\xd8 image bytes"
     assert response.getheader("X-Content-Type-Options") == "nosniff"
     assert b"worker_processes" not in escaped  # no way out of the media folder
+    # The image never reached a pool.
+    assert "/media/images/une.jpg" not in [path for _m, path, _f in pages.seen]
     assert writes.seen == []
