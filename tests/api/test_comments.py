@@ -134,19 +134,22 @@ def test_comments_create_stores_pending_comment(client, comments_article):
     assert comment.status == CommentStatus.PENDING
 
 
-def test_comments_create_reports_approval_by_moderation(client, comments_article):
+def create_with_verdict(client, page, status):
+    """Post ``payload(page)`` while moderation gives every new comment ``status``."""
     from manchette.comments.signals import comment_submitted
 
-    def approve(sender, comment, **kwargs):
-        comment_set_status(comment=comment, status=CommentStatus.APPROVED)
+    def decide(sender, comment, **kwargs):
+        comment_set_status(comment=comment, status=status)
 
-    comment_submitted.connect(approve)
+    comment_submitted.connect(decide)
     try:
-        response = post_json(
-            client, create_url(comments_article), payload(comments_article)
-        )
+        return post_json(client, create_url(page), payload(page))
     finally:
-        comment_submitted.disconnect(approve)
+        comment_submitted.disconnect(decide)
+
+
+def test_comments_create_reports_approval_by_moderation(client, comments_article):
+    response = create_with_verdict(client, comments_article, CommentStatus.APPROVED)
 
     assert response.status_code == 201
     assert response.json()["status"] == "approved"
@@ -472,18 +475,7 @@ def test_comments_create_reports_refusal_but_not_spam(
 ):
     from django.test import Client
 
-    from manchette.comments.signals import comment_submitted
-
-    def decide(sender, comment, **kwargs):
-        comment_set_status(comment=comment, status=verdict)
-
-    comment_submitted.connect(decide)
-    try:
-        response = post_json(
-            client, create_url(comments_article), payload(comments_article)
-        )
-    finally:
-        comment_submitted.disconnect(decide)
+    response = create_with_verdict(client, comments_article, verdict)
     # The same post from another reader, left pending (nothing decides).
     held = post_json(
         Client(),

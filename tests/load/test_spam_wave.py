@@ -116,6 +116,14 @@ def _readers(server: Server, path: str, seconds: float | None, stop: threading.E
     return threads, latencies
 
 
+def _read_quietly(server: Server, path: str, seconds: float) -> list[float]:
+    """Let the readers read for ``seconds`` with no other load; return latencies."""
+    threads, latencies = _readers(server, path, seconds, threading.Event())
+    for thread in threads:
+        thread.join()
+    return latencies
+
+
 def _legitimate(server: Server, path: str, number: int, out: dict[str, int]) -> None:
     client = Browserless(server.url, source=client_address(PERSON_GROUP, number))
     email = f"lectrice{number}@exemple.ma"
@@ -200,12 +208,8 @@ def test_spam_wave_is_held_or_refused_without_losing_readers(server, article):
     load_before = os.getloadavg()[0]
     # Warm up (the first views after a start render the page and fill the
     # caches), then the quiet baseline.
-    _threads, _warm = _readers(server, path, 3, threading.Event())
-    for thread in _threads:
-        thread.join()
-    _threads, baseline = _readers(server, path, BASELINE_SECONDS, threading.Event())
-    for thread in _threads:
-        thread.join()
+    _read_quietly(server, path, 3)
+    baseline = _read_quietly(server, path, BASELINE_SECONDS)
 
     stop = threading.Event()
     # The swarm processes start first and wait for a common start time, so
