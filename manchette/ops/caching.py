@@ -21,7 +21,10 @@ How it works
   (``ops:refresh:<entry key>``, at most ``OPS_PAGE_CACHE_REFRESH_SECONDS``),
   renders the new version after its own answer was sent
   (``response.close()``), the "stale-while-revalidate" of RFC 5861. So no
-  reader waits for that render, and it happens once. After any other change
+  reader waits for that render, and it happens once. On Linux the render
+  runs in a thread of its own at a lower CPU priority
+  (``OPS_PAGE_CACHE_REFRESH_NICE``), so on a busy machine the other
+  workers' page views go first. After any other change
   (a comment removed or rejected, an edit, a page published, unpublished or
   restricted, an erasure), even when additions followed it, no older entry
   is served; and when a render stores nothing (an unpublished page, an
@@ -48,6 +51,9 @@ to disable; the ``PAGE_CACHE`` environment variable in production),
 ``OPS_PAGE_CACHE_SECONDS`` (int, default 600: lifetime of an entry),
 ``OPS_PAGE_CACHE_REFRESH_SECONDS`` (int, default 5: longest time one
 request holds the refresh of an entry after an addition),
+``OPS_PAGE_CACHE_REFRESH_NICE`` (int, default 10: the niceness of the
+refresh's thread, see :func:`at_lower_priority`; 0 renders in the worker's
+own thread),
 ``OPS_PAGE_CACHE_MODELS`` (labels of cacheable page models, default
 ``["news.articlepage"]``), ``OPS_PAGE_CACHE_QUERY_KEYS`` (query parameters that
 select a different rendering and are part of the key, default ``["cpage"]``;
@@ -59,8 +65,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import re
 import secrets
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -72,9 +80,10 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connections, transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.utils import translation
 from django.utils.encoding import iri_to_uri
 from wagtail.models import Page
 
@@ -126,8 +135,59 @@ def refresh_key(entry_key: str) -> str:
     return f"ops:refresh:{entry_key}"
 
 
+def stored_key(entry_key: str) -> str:
+    """Return the key of the version of the entry stored under ``entry_key``.
+
+    A small value next to the entry's body: a worker holding an outdated
+    local copy reads it to learn whether a newer rendering was stored since,
+    instead of reading the body.
+    """
+    return f"ops:stored:{entry_key}"
+
+
 def _refresh_seconds() -> int:
     return int(getattr(settings, "OPS_PAGE_CACHE_REFRESH_SECONDS", 5))
+
+
+def _refresh_nice() -> int:
+    return int(getattr(settings, "OPS_PAGE_CACHE_REFRESH_NICE", 10))
+
+
+def at_lower_priority(work: Callable[[], None], nice: int) -> None:
+    """Run ``work`` in a new thread whose niceness is raised by ``nice``; wait.
+
+    The point is the CPU priority of one thread: on Linux (NPTL) the nice
+    value is a per-thread attribute, and ``setpriority(PRIO_PROCESS, tid)``
+    changes that thread's alone (``setpriority(2)``, "Bugs"). Raising it needs
+    no privilege and the thread ends with the work, so the worker's own
+    priority never changes. The thread runs in the caller's language and
+    closes the database connections it opened. With ``nice`` 0, or off Linux
+    (where that call would name a process), ``work`` runs in the calling
+    thread. Exceptions raised by ``work`` are re-raised in the caller.
+    """
+    if nice <= 0 or not sys.platform.startswith("linux"):
+        work()
+        return
+    language = translation.get_language()
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            tid = threading.get_native_id()
+            lower = min(19, os.getpriority(os.PRIO_PROCESS, tid) + nice)
+            os.setpriority(os.PRIO_PROCESS, tid, lower)
+            with translation.override(language):
+                work()
+        except BaseException as error:  # noqa: BLE001 - handed to the caller
+            failure.append(error)
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    thread = threading.Thread(target=run, name="page-cache-refresh")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
 
 
 def version_key(obj_pk: int | str) -> str:
@@ -526,10 +586,13 @@ def _personalise(request: HttpRequest, entry: _Entry) -> bytes:
 class _LocalEntries:
     """Entries kept in this process too, least recently used dropped first.
 
-    A local entry is served only while its version token is the page's current
-    one in the shared cache (one small read per request), so invalidation is
-    as immediate as with the shared entry alone; what it saves is reading and
-    unpickling a body of a few hundred kilobytes from Redis on every hit.
+    A local entry is served as a hit only while its version token is the
+    page's current one in the shared cache (one small read per request), so
+    invalidation is as immediate as with the shared entry alone; what it saves
+    is reading and unpickling a body of a few hundred kilobytes from Redis on
+    every hit. An outdated one stands for the shared entry while that is the
+    same rendering (:func:`stored_key`), and is served stale or not by the
+    same rule.
     """
 
     def __init__(self) -> None:
@@ -652,20 +715,25 @@ class PageCacheMiddleware:
     def _forget(key: str) -> None:
         # Unpublished, moved, an error: the previous version must not be
         # served again.
-        cache.delete(key)
+        cache.delete_many([key, stored_key(key)])
         _local.drop(key)
 
     def _refresh(self, request: HttpRequest, key: str, refreshing: str) -> None:
         """Render and store the page after the reader got the previous version.
 
         Called by the WSGI server through ``response.close()``, once the
-        answer is sent. Never raises: a failure is logged and the previous
+        answer is sent; the render runs at a lower CPU priority
+        (:func:`at_lower_priority`). Never raises: a failure is logged and the previous
         version is dropped.
         """
-        try:
+
+        def render() -> None:
             rendered = self.get_response(request)
             if not self._store_marked(request, key, rendered):
                 self._forget(key)
+
+        try:
+            at_lower_priority(render, _refresh_nice())
         except Exception:
             logger.exception("Page cache: refreshing %s failed", key)
             self._forget(key)
@@ -701,12 +769,16 @@ class PageCacheMiddleware:
         version = current_version(local.pk) if local is not None else None
         if local is not None and local.version == version:
             return local, version
+        if local is not None and cache.get(stored_key(key)) == local.version:
+            # Outdated, and nobody has stored a newer rendering yet: the
+            # shared entry is this one (no body to read and unpickle).
+            return local, version or ""
         entry = cache.get(key)
         if not isinstance(entry, _Entry):
             return local, version or ""
         if local is None or version is None or local.pk != entry.pk:
             version = current_version(entry.pk)  # the URL may show another page
-        if entry.version == version and budget:
+        if budget:
             _local.put(key, entry, budget)
         return entry, version
 
@@ -727,6 +799,6 @@ class PageCacheMiddleware:
             base=marked.base,
             stored_at=time.time(),
         )
-        cache.set(key, entry, timeout=_ttl())
+        cache.set_many({key: entry, stored_key(key): entry.version}, timeout=_ttl())
         response["X-Page-Cache"] = "miss"
         return True

@@ -27,3 +27,7 @@ STORAGES = {
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # No collectstatic in tests: WhiteNoise must not scan (and warn about) STATIC_ROOT.
 WHITENOISE_AUTOREFRESH = True
+# A page cache refresh renders in the worker's own thread: the test database
+# lives in the test's open transaction, which another thread does not see.
+# tests/ops/test_page_cache.py covers the lower-priority thread on its own.
+OPS_PAGE_CACHE_REFRESH_NICE = 0

@@ -1,13 +1,18 @@
 """The anonymous page cache stays correct when comments and pages change."""
 
 import dataclasses
+import os
 import re
+import sys
+import threading
 from datetime import UTC, datetime
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connections
 from django.test import Client, override_settings
+from django.utils import translation
 
 from manchette.comments.models import Comment, CommentStatus
 from manchette.comments.services import comment_publish, comment_set_status
@@ -37,6 +42,16 @@ def _view(client: Client, url: str):
     response = client.get(url)
     assert response.status_code == 200
     return response, response.content.decode()
+
+
+def _assert_stale_then_fresh(url: str, added: str) -> None:
+    """Assert one view gets the page without ``added`` (stale), the next with it."""
+    stale, html = _view(Client(), url)
+    assert stale["X-Page-Cache"] == "stale"
+    assert added not in html
+    fresh, html = _view(Client(), url)
+    assert fresh["X-Page-Cache"] == "hit"
+    assert added in html
 
 
 def test_page_cache_serves_second_anonymous_view_from_cache(comments_article):
@@ -179,7 +194,7 @@ def test_page_cache_local_copy_served_while_version_unchanged(
     _view(Client(), url)  # hit: copied into this process
     assert clear_cache.delete(f"ops:page:testserver:{url}?")  # the shared entry
 
-    from_local, html = _view(Client(), url)
+    from_local, _html = _view(Client(), url)
     assert from_local["X-Page-Cache"] == "hit"
 
     held: Comment = CommentFactory(
@@ -189,12 +204,7 @@ def test_page_cache_local_copy_served_while_version_unchanged(
         comment_publish(comment=held)
     # An approval only adds: this reader gets the local copy once more, and
     # its answer's close() renders the new version for the next one.
-    after, html = _view(Client(), url)
-    assert after["X-Page-Cache"] == "stale"
-    assert "Retenue au port." not in html
-    fresh, html = _view(Client(), url)
-    assert fresh["X-Page-Cache"] == "hit"
-    assert "Retenue au port." in html
+    _assert_stale_then_fresh(url, "Retenue au port.")
 
 
 def test_page_cache_local_copy_off_with_zero_budget(comments_article, clear_cache):
@@ -472,3 +482,78 @@ def test_page_cache_local_copy_of_another_page_at_the_same_url_is_replaced(
     )
     assert _view(Client(), url)[0]["X-Page-Cache"] == "hit"
     assert _view(Client(), url)[0]["X-Page-Cache"] == "hit"
+
+
+def test_page_cache_outdated_local_copy_stands_for_the_same_shared_entry(
+    comments_article, django_capture_on_commit_callbacks
+):
+    from manchette.ops.caching import stored_key
+
+    url = comments_article.url
+    _view(Client(), url)  # miss: stored in the shared cache
+    _view(Client(), url)  # hit: copied into this process
+    held: Comment = CommentFactory(
+        target=comments_article, status=CommentStatus.PENDING, body="Vu du balcon."
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_publish(comment=held)
+    # The shared body is not read while the version stored next to it is the
+    # local copy's: with the body gone, the local copy is still served stale.
+    assert cache.get(stored_key(_entry_key(url)))
+    assert cache.delete(_entry_key(url))
+    # That answer's close() stores the new rendering and its version: the
+    # outdated local copy gives way to it.
+    _assert_stale_then_fresh(url, "Vu du balcon.")
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="per-thread nice values are Linux's"
+)
+@pytest.mark.django_db(transaction=True)
+def test_page_cache_refresh_renders_in_a_thread_of_lower_cpu_priority(
+    comments_article, settings
+):
+    from wagtail import hooks
+
+    settings.OPS_PAGE_CACHE_REFRESH_NICE = 7
+    renders: list[tuple[int, int, str]] = []
+    opened = []
+
+    def record(page, request, serve_args, serve_kwargs):
+        opened.append(connections["default"])
+        renders.append(
+            (
+                threading.get_native_id(),
+                os.getpriority(os.PRIO_PROCESS, 0),  # this thread's, on Linux
+                translation.get_language(),
+            )
+        )
+
+    held = CommentFactory(
+        target=comments_article,
+        status=CommentStatus.PENDING,
+        body="Un avis rendu par un fil moins prioritaire.",
+    )
+    url = comments_article.url
+    worker = (threading.get_native_id(), os.getpriority(os.PRIO_PROCESS, 0))
+    with hooks.register_temporarily("before_serve_page", record):
+        assert _view(Client(), url)[0]["X-Page-Cache"] == "miss"
+        comment_publish(comment=held)  # committed at once: a transactional test
+        stale, html = _view(Client(), url)
+        fresh, fresh_html = _view(Client(), url)
+
+    assert stale["X-Page-Cache"] == "stale"
+    assert "moins prioritaire" not in html
+    assert fresh["X-Page-Cache"] == "hit"
+    assert "moins prioritaire" in fresh_html
+    (miss_thread, miss_nice, _), (refresh_thread, refresh_nice, language) = renders
+    assert (miss_thread, miss_nice) == worker  # the first render: inline
+    assert refresh_thread != worker[0]
+    assert refresh_nice == min(19, worker[1] + 7)
+    assert language == "fr"  # the reader's language, though another thread
+    assert os.getpriority(os.PRIO_PROCESS, 0) == worker[1]  # the worker's own
+    # Django keeps an in-memory SQLite database open when asked to close it
+    # (the thread closed its connections); close the refresh thread's for good.
+    in_memory = getattr(connections["default"], "is_in_memory_db", lambda: False)()
+    if in_memory and opened[-1].connection is not None:
+        opened[-1].connection.close()
