@@ -8,7 +8,10 @@ Environment knobs (all optional): ``BIND`` (default ``127.0.0.1:8000``),
 sync workers, which close the connection after every response),
 ``GUNICORN_TIMEOUT`` (seconds, default 30), ``GUNICORN_MAX_REQUESTS`` (recycle a
 worker after this many requests, default 5000; 0 disables), ``GUNICORN_PIDFILE``,
-``GUNICORN_ACCESSLOG`` (``-`` for stderr, default off: the proxy logs requests).
+``GUNICORN_ACCESSLOG`` (``-`` for stderr, default off: the proxy logs requests),
+``GUNICORN_WARM_ENGINE`` (default 1: load the moderation engine in each new
+worker, see :func:`post_fork`; 0 for a pool that takes no comment posts,
+such as the front's pages pool).
 """
 
 import gc
@@ -80,8 +83,14 @@ def post_fork(server: Any, worker: Any) -> None:
     (about 2 s of CPU). Not done in the master: native libraries' thread pools
     do not survive a fork. Runs again for every recycled worker
     (``max_requests``). A failure is logged, not fatal: the worker still
-    serves pages and the first comment loads the engine.
+    serves pages and the first comment loads the engine. Skipped with
+    ``GUNICORN_WARM_ENGINE=0``: a pool that only serves pages would spend that
+    CPU and memory in every worker for nothing (the engine still loads on
+    first use).
     """
+    if os.environ.get("GUNICORN_WARM_ENGINE", "1") == "0":
+        _freeze_heap()
+        return
     try:
         from manchette.moderation.engine.langid import detect_language
         from manchette.moderation.engine.types import Submission
