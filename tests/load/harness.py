@@ -101,6 +101,22 @@ class Server:
                     total += sum(int(value) for value in times)
         return total / tick
 
+    def settle(self, *, share: float = 0.05, seconds: float = 120.0) -> None:
+        """Wait until the tier uses less than ``share`` of a core over one second.
+
+        The first worker answers ``/healthz`` while the others are still
+        starting (the writes pool's workers load the moderation engine, about
+        2 s of CPU each): a measurement started then would count their
+        start-up. Fails the test after ``seconds``.
+        """
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            before = self.cpu_seconds()
+            time.sleep(1.0)
+            if self.cpu_seconds() - before < share:
+                return
+        pytest.fail(f"the server was still busy after {seconds:.0f} s")
+
     def query(self, statement: str, *params: Any) -> list[tuple[Any, ...]]:
         """Run one read-only SQL statement on the server's database."""
         with psycopg.connect(self.database_url) as connection:
@@ -140,7 +156,15 @@ def production_server(
     production front of ``manchette.ops.front``, nginx in front of a pages
     pool of ``workers`` and a writes pool of ``write_workers`` run at nice
     :data:`WRITES_NICE`, both of sync workers (skips when nginx is not
-    installed). ``extra_env`` is added to the servers' environment.
+    installed), and the pages pool's workers do not load the moderation
+    engine, as ``scripts/serve-prod`` runs them. ``extra_env`` is added to the
+    servers' environment. Returns once every worker has started
+    (:meth:`Server.settle`).
+
+    The servers stay in this process's session (a process group of their
+    own, not a session): with Linux's autogroups, every session is a
+    scheduling group of its own with an equal share of the CPU, and the
+    writes pool's ``nice`` would count for nothing against the pages pool.
     """
     if not (_answers(5432) and _answers(6379)):
         pytest.skip("PostgreSQL and Redis must answer on 127.0.0.1 (ensure-services)")
@@ -206,7 +230,7 @@ def production_server(
             # Sync workers behind nginx, as scripts/serve-prod runs them.
             sync = {"GUNICORN_THREADS": "1", **extra_env}
             pools = [
-                (gunicorn, {**env, **sync, "BIND": pages}),
+                (gunicorn, {**env, **sync, "BIND": pages, "GUNICORN_WARM_ENGINE": "0"}),
                 (
                     ["nice", "-n", str(WRITES_NICE), *gunicorn],
                     {
@@ -225,7 +249,7 @@ def production_server(
                     env=pool_env,
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
-                    start_new_session=True,
+                    process_group=0,  # this session: see production_server
                 )
             )
         if front and nginx is not None:
@@ -244,12 +268,14 @@ def production_server(
                     [nginx, "-p", str(prefix), "-c", str(conf)],
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
-                    start_new_session=True,
+                    process_group=0,  # this session: see production_server
                 )
             )
         url = f"http://127.0.0.1:{port}"
         _wait_for_health(url, processes)
-        yield Server(url=url, database_url=database_url, processes=processes)
+        server = Server(url=url, database_url=database_url, processes=processes)
+        server.settle()
+        yield server
     finally:
         for process in reversed(processes):
             _stop(process)

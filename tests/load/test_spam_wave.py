@@ -9,8 +9,9 @@ count and a deadline, and the server started here is stopped here.
 * Spam wave: 10,000 comments from 100 bots (4 processes of 25 threads, each
   bot a host of its own on loopback; half post the HTML form with a fresh
   token each time, half the JSON API replaying one token) within 60 seconds,
-  while 20 readers load the article (one view every 0.3 s each) and 20
-  legitimate readers, each on a host of their own, comment. Every spam
+  while 20 readers load the article (one view every 0.3 s each, from a
+  process of their own: ``tests.load.readers``) and 20 legitimate readers,
+  each on a host of their own, comment. Every spam
   comment is held or refused, no legitimate comment is lost, and the readers'
   p99 latency stays within twice the quiet baseline.
 * Flood: one client posting as fast as it can gets 429 answers.
@@ -18,7 +19,6 @@ count and a deadline, and the server started here is stopped here.
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import subprocess
@@ -32,7 +32,6 @@ import pytest
 
 from tests.load.harness import (
     REPO,
-    REQUEST_TIMEOUT,
     Browserless,
     Server,
     client_address,
@@ -62,7 +61,7 @@ BASELINE_SECONDS = 10
 SWARM_START_SECONDS = 8  # time for the swarm processes to start and import
 MIN_SUBMIT_SECONDS = 3  # COMMENTS_MIN_SUBMIT_SECONDS (default)
 # Loopback hosts by role (bots use group 1, see tests.load.spam).
-READER_GROUP, PERSON_GROUP, FLOOD_GROUP = 2, 3, 4
+PERSON_GROUP, FLOOD_GROUP = 3, 4  # readers: 2 (tests.load.readers)
 
 
 @pytest.fixture(scope="module")
@@ -81,47 +80,75 @@ def article(server: Server) -> tuple[str, int]:
     return found
 
 
-def _read_until(
-    server: Server,
-    path: str,
-    stop: threading.Event,
-    latencies: list[float],
-    number: int,
-) -> None:
-    client = Browserless(server.url, source=client_address(READER_GROUP, number))
-    stop.wait(READER_PAUSE_SECONDS * number / READERS)  # spread the readers out
-    while not stop.is_set():
-        try:
-            reply = client.request(path)
-        except OSError:  # counted at the client timeout
-            latencies.append(REQUEST_TIMEOUT)
-            continue
-        latencies.append(reply.seconds if reply.status == 200 else REQUEST_TIMEOUT)
-        stop.wait(READER_PAUSE_SECONDS)
+class Readers:
+    """The readers, a process of their own (:mod:`tests.load.readers`).
 
+    :meth:`read` runs one phase and returns its latencies; :meth:`begin` and
+    :meth:`end` bracket a phase of unknown length (the wave).
+    """
 
-def _readers(server: Server, path: str, seconds: float | None, stop: threading.Event):
-    latencies: list[float] = []
-    threads = [
-        threading.Thread(
-            target=_read_until, args=(server, path, stop, latencies, number)
+    def __init__(self, server: Server, path: str) -> None:
+        self._process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [
+                sys.executable,
+                "-m",
+                "tests.load.readers",
+                server.url,
+                path,
+                str(READERS),
+                str(READER_PAUSE_SECONDS),
+            ],
+            cwd=REPO,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
-        for number in range(READERS)
-    ]
-    for thread in threads:
-        thread.start()
-    if seconds is not None:
-        time.sleep(seconds)
-        stop.set()
-    return threads, latencies
+
+    def _say(self, line: str) -> None:
+        assert self._process.stdin is not None
+        self._process.stdin.write(line + "\n")
+        self._process.stdin.flush()
+
+    def _latencies(self) -> list[float]:
+        assert self._process.stdout is not None
+        line = self._process.stdout.readline()
+        if not line:
+            pytest.fail(f"the readers' process exited ({self._process.wait()})")
+        return [float(seconds) for seconds in json.loads(line)["seconds"]]
+
+    def begin(self, label: str) -> None:
+        """Start a phase that lasts until :meth:`end`."""
+        self._say(f"{label} 0")
+
+    def end(self) -> list[float]:
+        """End the phase begun last; return its latencies (seconds)."""
+        self._say("stop")
+        return self._latencies()
+
+    def read(self, label: str, seconds: float) -> list[float]:
+        """Let the readers read for ``seconds``; return the latencies (seconds)."""
+        self._say(f"{label} {seconds}")
+        return self._latencies()
+
+    def close(self) -> None:
+        """Close the readers' input, so they exit, and wait (kill after 30 s)."""
+        assert self._process.stdin is not None
+        assert self._process.stdout is not None
+        self._process.stdin.close()
+        try:
+            self._process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait(timeout=10)
+        self._process.stdout.close()
 
 
-def _read_quietly(server: Server, path: str, seconds: float) -> list[float]:
-    """Let the readers read for ``seconds`` with no other load; return latencies."""
-    threads, latencies = _readers(server, path, seconds, threading.Event())
-    for thread in threads:
-        thread.join()
-    return latencies
+@pytest.fixture
+def readers(server: Server, article: tuple[str, int]) -> Iterator[Readers]:
+    """Start the readers' process; stop it after the test, whatever the outcome."""
+    running = Readers(server, article[0])
+    yield running
+    running.close()
 
 
 def _legitimate(server: Server, path: str, number: int, out: dict[str, int]) -> None:
@@ -188,30 +215,14 @@ def test_flood_from_one_client_gets_429(server, article):
     assert api_statuses[1:].count(429) == 9
 
 
-@pytest.fixture
-def frozen_heap() -> Iterator[None]:
-    """Keep this process's garbage collector off the heap it holds now.
-
-    The readers are threads of this process, which holds Django and the test
-    suite: a full collection would stop every reader at once and be counted
-    as the server's latency. Frozen (``gc.freeze``), that heap is not walked.
-    """
-    gc.collect()
-    gc.freeze()
-    yield
-    gc.unfreeze()
-
-
-@pytest.mark.usefixtures("frozen_heap")
-def test_spam_wave_is_held_or_refused_without_losing_readers(server, article):
+def test_spam_wave_is_held_or_refused_without_losing_readers(server, article, readers):
     path, page_id = article
     load_before = os.getloadavg()[0]
     # Warm up (the first views after a start render the page and fill the
     # caches), then the quiet baseline.
-    _read_quietly(server, path, 3)
-    baseline = _read_quietly(server, path, BASELINE_SECONDS)
+    readers.read("warm-up", 3)
+    baseline = readers.read("quiet", BASELINE_SECONDS)
 
-    stop = threading.Event()
     # The swarm processes start first and wait for a common start time, so
     # their interpreters' start-up is not part of the wave being measured.
     start_at = time.time() + SWARM_START_SECONDS
@@ -238,7 +249,7 @@ def test_spam_wave_is_held_or_refused_without_losing_readers(server, article):
     ]
     time.sleep(max(0.0, start_at - time.time()))
     server_cpu = server.cpu_seconds()
-    readers, during = _readers(server, path, None, stop)
+    readers.begin("wave")
     legitimate: dict[str, int] = {}
     people = []
     for number in range(LEGITIMATE):
@@ -252,9 +263,9 @@ def test_spam_wave_is_held_or_refused_without_losing_readers(server, article):
         json.loads(swarm.communicate(timeout=WAVE_SECONDS + 60)[0].splitlines()[-1])
         for swarm in swarms
     ]
-    stop.set()
+    during = readers.end()
     server_cpu = server.cpu_seconds() - server_cpu
-    for thread in [*people, *readers]:
+    for thread in people:
         thread.join(timeout=60)
 
     answers: Counter[int] = Counter()
