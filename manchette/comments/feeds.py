@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext as _
@@ -84,7 +85,13 @@ class _CommentFeedBase(Feed):  # type: ignore[type-arg]
 
     @override
     def item_description(self, item: AbstractComment) -> str:
-        return item.body
+        """Return the body as HTML: escaped, line breaks as ``<br>``.
+
+        Feed readers read an RSS ``<description>`` as HTML (RSS 2.0: "entity-
+        encoded HTML is allowed"), and a comment's body is plain text, so a
+        body such as ``<img src=x onerror=…>`` must arrive as text.
+        """
+        return str(linebreaksbr(item.body, autoescape=True))
 
     @override
     def item_link(self, item: AbstractComment) -> str:

@@ -95,3 +95,17 @@ def test_feed_guids_use_the_configured_base_url(client, comments_article, settin
     assert guid == "https://www.example.ma" + reverse(
         "comments:permalink", args=[shown.pk]
     )
+
+
+def test_feed_description_carries_the_body_as_text_not_markup(client, comments_article):
+    CommentFactory(
+        target=comments_article,
+        body='<img src=x onerror="alert(1)"> deux lignes\nla seconde',
+    )
+
+    (item,) = items(client.get(reverse("comments:feed")))
+
+    # A feed reader reads the description as HTML: the markup is text there.
+    assert item.findtext("description") == (
+        "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; deux lignes<br>la seconde"
+    )
