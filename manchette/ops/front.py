@@ -12,13 +12,15 @@ So the production profile runs two gunicorn pools behind nginx, split by what
 a request does (a "bulkhead": M. T. Nygard, *Release It!*, 2nd ed., 2018,
 ch. 5):
 
-* the **pages** pool takes every ``GET`` and ``HEAD``: articles, feeds, the
-  API's reads, static files, the admin's pages;
-* the **writes** pool takes every other method (comment posts, flags, edits,
-  the admin's forms) and the comment form tokens a post starts with
-  (``GET /api/v1/pages/<id>/comments/form-token``). It has fewer workers and
-  runs at a lower CPU priority, so on a shared machine it cannot take the
-  cores away from the pages.
+* the **pages** pool takes every ``GET`` and ``HEAD`` of the public site:
+  articles, feeds, the API's reads, static files;
+* the **writes** pool takes every other method (comment posts, flags, edits),
+  the comment form tokens a post starts with
+  (``GET /api/v1/pages/<id>/comments/form-token``) and the whole admin
+  (``/admin/``: editors' and moderators' work, and the moderation queue
+  loads the moderation engine). It has fewer workers and runs at a lower CPU
+  priority, so on a shared machine it cannot take the cores away from the
+  readers.
 
 Nothing is refused by the split: a write waits its turn in its own pool.
 nginx passes the client's address in ``X-Forwarded-For``; the application
@@ -37,8 +39,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pathlib import Path
 
-#: Requests sent to the writes pool even though their method is ``GET``.
-WRITE_PATHS_RE = r"^/api/v1/pages/[0-9]+/comments/form-token$"
+#: Requests sent to the writes pool even though their method is ``GET``: the
+#: comment form tokens, and the admin, whose moderation queue loads the
+#: moderation engine (which the pages pool's workers do not load).
+WRITE_PATHS_RE = r"^(/api/v1/pages/[0-9]+/comments/form-token$|/admin/)"
 
 
 def nginx_conf(

@@ -170,6 +170,8 @@ def test_configuration_is_accepted_by_nginx(tmp_path):
         ("POST", "/comments/7/flag/", "writes"),
         ("DELETE", "/api/v1/comments/7", "writes"),
         ("GET", "/api/v1/pages/12/comments/form-token", "writes"),
+        ("GET", "/admin/moderation/", "writes"),
+        ("GET", "/admin/", "writes"),
     ],
 )
 def test_requests_reach_the_pool_for_what_they_do(proxied, method, path, pool):
@@ -188,11 +190,12 @@ def test_requests_reach_the_pool_for_what_they_do(proxied, method, path, pool):
 
 
 @needs_nginx
-def test_form_token_route_matches_only_the_form_token(proxied):
+def test_write_routes_match_only_the_form_token_and_the_admin(proxied):
     port, pages, writes = proxied
     _send(port, "GET", "/api/v1/pages/12/comments/form-token/extra")
     _send(port, "GET", "/api/v1/pages/abc/comments/form-token")
-    assert len(pages.seen) == 2
+    _send(port, "GET", "/administration-locale/")  # an article, not the admin
+    assert len(pages.seen) == 3
     assert writes.seen == []
 
 
