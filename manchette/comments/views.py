@@ -499,6 +499,16 @@ def _submit(
             .filter(pk=data["parent"])
             .first()
         )
+        if parent is None:  # another page's comment, or none: not a new thread
+            cache.delete_many(flood_keys)
+            return _error(
+                request,
+                status=400,
+                code="parent",
+                message=_("The comment you reply to does not exist."),
+                target=target,
+                form=form,
+            )
     try:
         result = comment_submit(
             target=target,

@@ -752,3 +752,19 @@ def test_api_flood_is_refused_before_loading_the_page_and_copies_still_answer(
     assert copy.status_code == 200
     assert copy.json()["id"] == first.json()["id"]
     assert Comment.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_form_reply_to_another_page_comment_is_refused_not_made_a_thread(
+    client, comments_article
+):
+    from tests.factories import CommentFactory, build_comment_article
+
+    elsewhere = CommentFactory(target=build_comment_article(slug="ailleurs"))
+    for parent in (elsewhere.pk, 10**12):
+        answer = client.post(
+            post_url(), form_data(comments_article, parent=str(parent)), **JSON
+        )
+        assert answer.status_code == 400
+        assert answer.json()["code"] == "parent"
+    assert not Comment.objects.filter(object_pk=str(comments_article.pk)).exists()
