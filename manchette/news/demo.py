@@ -15,7 +15,9 @@ import secrets
 import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.files.images import ImageFile
@@ -50,6 +52,27 @@ if TYPE_CHECKING:
 
 DEMO_HOSTNAME = "127.0.0.1"
 DEMO_PORT = 8000
+
+
+def demo_site_address() -> tuple[str, int]:
+    """Return the host name and port of the demo's Wagtail ``Site``.
+
+    Read from ``WAGTAILADMIN_BASE_URL`` (the ``SITE_URL`` environment
+    variable, which ``scripts/serve-prod`` derives from ``BIND``), so that
+    canonical links, hreflang, sitemaps and feeds name the address the site
+    is served on; ``127.0.0.1:8000`` (``make run``) when it names no host.
+    The port defaults to the scheme's (80 or 443).
+    """
+    parts = urlsplit(str(getattr(settings, "WAGTAILADMIN_BASE_URL", "") or ""))
+    if not parts.hostname:
+        return DEMO_HOSTNAME, DEMO_PORT
+    try:
+        port = parts.port
+    except ValueError:  # a port out of range: the default address
+        return DEMO_HOSTNAME, DEMO_PORT
+    return parts.hostname, port or (443 if parts.scheme == "https" else 80)
+
+
 EDITORS_GROUP = "Rédaction"
 ADMIN_USERNAME = "admin"
 
@@ -190,18 +213,19 @@ class _Builder:
             root.add_child(instance=home)
             home.save_revision().publish()
         self.summary.count("pages", created=created)
-        site = Site.objects.filter(hostname=DEMO_HOSTNAME, port=DEMO_PORT).first()
+        hostname, port = demo_site_address()
+        site = Site.objects.filter(hostname=hostname, port=port).first()
         if site is None:
             Site.objects.filter(is_default_site=True).update(is_default_site=False)
             Site.objects.create(
-                hostname=DEMO_HOSTNAME,
-                port=DEMO_PORT,
+                hostname=hostname,
+                port=port,
                 root_page=home,
                 is_default_site=True,
                 site_name=content.SITE_NAME,
             )
         self.summary.count("sites", created=site is None)
-        self.step("Site", f"http://{DEMO_HOSTNAME}:{DEMO_PORT}/ → {home.title}")
+        self.step("Site", f"{hostname}:{port} → {home.title}")
         return home
 
     def translate(self, page: Page, locale: Locale, **fields: Any) -> tuple[Page, bool]:

@@ -157,3 +157,20 @@ def test_demo_admin_can_switch_the_admin_to_arabic(client, wagtail_root):
     assert response.status_code == 302
     assert UserProfile.get_for_user(admin).preferred_language == "ar"
     assert 'dir="rtl"' in client.get("/admin/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("base_url", "address"),
+    [
+        ("http://127.0.0.1:8300", ("127.0.0.1", 8300)),
+        ("https://news.example.org", ("news.example.org", 443)),
+        ("http://news.example.org", ("news.example.org", 80)),
+        ("", ("127.0.0.1", 8000)),
+        ("http://127.0.0.1:99999", ("127.0.0.1", 8000)),
+    ],
+)
+def test_demo_site_is_where_site_url_says(settings, base_url, address):
+    from manchette.news.demo import demo_site_address
+
+    settings.WAGTAILADMIN_BASE_URL = base_url
+    assert demo_site_address() == address
