@@ -39,6 +39,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pathlib import Path
 
+#: Comment posts (the HTML form, in any language's prefix, and the API): their
+#: bodies are capped at :data:`COMMENT_BODY_LIMIT` by nginx itself.
+COMMENT_POSTS_RE = r"^((/[a-z]{2})?/comments/|/api/v1/pages/[0-9]+/comments$)"
+#: A comment is at most 5,000 characters (20 kB in UTF-8) plus a few fields;
+#: nginx refuses a bigger body with 413 before buffering it for the pool.
+COMMENT_BODY_LIMIT = "1m"
 #: Requests sent to the writes pool even though their method is ``GET``: the
 #: comment form tokens, and the admin, whose moderation queue loads the
 #: moderation engine (which the pages pool's workers do not load).
@@ -131,6 +137,10 @@ http {{
 
         location ~ {WRITE_PATHS_RE} {{
             proxy_pass http://manchette_writes;
+        }}
+        location ~ "{COMMENT_POSTS_RE}" {{
+            client_max_body_size {COMMENT_BODY_LIMIT};
+            proxy_pass http://$manchette_pool;
         }}{media}
         location / {{
             proxy_pass http://$manchette_pool;

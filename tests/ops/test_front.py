@@ -125,15 +125,20 @@ def proxied(tmp_path):
         yield running
 
 
-def _send(port: int, method: str, path: str, body: bytes | None = None) -> str:
+def _status(port: int, method: str, path: str, body: bytes | None = None):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
         connection.request(method, path, body=body)
         response = connection.getresponse()
-        assert response.status == 200
-        return response.read().decode()
+        return response.status, response.read().decode()
     finally:
         connection.close()
+
+
+def _send(port: int, method: str, path: str, body: bytes | None = None) -> str:
+    status, text = _status(port, method, path, body)
+    assert status == 200
+    return text
 
 
 @needs_nginx
@@ -197,6 +202,20 @@ def test_write_routes_match_only_the_form_token_and_the_admin(proxied):
     _send(port, "GET", "/administration-locale/")  # an article, not the admin
     assert len(pages.seen) == 3
     assert writes.seen == []
+
+
+@needs_nginx
+def test_comment_posts_over_a_megabyte_are_refused_by_nginx(proxied):
+    port, pages, writes = proxied
+    big = b"body=" + b"x" * (1024 * 1024 + 1)
+    for path in ("/comments/post/", "/ar/comments/post/", "/api/v1/pages/12/comments"):
+        assert _status(port, "POST", path, big)[0] == 413
+    assert writes.seen == []
+    # Other writes keep the general limit (the admin's uploads), and a
+    # comment of ordinary size still goes through.
+    assert _send(port, "POST", "/admin/images/multiple/add/", big) == "writes"
+    assert _send(port, "POST", "/comments/post/", b"body=Un+avis") == "writes"
+    assert pages.seen == []
 
 
 def test_command_line_prints_the_configuration(tmp_path, capsys):
