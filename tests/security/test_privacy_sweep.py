@@ -120,8 +120,11 @@ def seeded(db, settings, clear_cache, rules_only_engine):
     parent = None
     for index, (name, email, ip) in enumerate(READERS):
         page = fr_article if index % 2 == 0 else ar_article
+        # The French readers after the first reply to it; a reply is on its
+        # parent's page.
+        reply_to = parent if page == fr_article else None
         comment = _form_post(
-            Client(), page, name, email, ip, parent=parent, notify=index == 0
+            Client(), page, name, email, ip, parent=reply_to, notify=index == 0
         )
         stored.append(comment)
         if index == 0:
