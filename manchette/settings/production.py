@@ -182,7 +182,10 @@ MAILERS = {
         },
     }
 }
-if MAILERS["default"]["BACKEND"] != "django.core.mail.backends.smtp.EmailBackend":
+if MAILERS["default"]["BACKEND"] == "django.core.mail.backends.filebased.EmailBackend":
+    # One file per connection in EMAIL_FILE_PATH (scripts/serve-prod's default).
+    MAILERS["default"]["OPTIONS"] = {"file_path": env_str("EMAIL_FILE_PATH")}
+elif MAILERS["default"]["BACKEND"] != "django.core.mail.backends.smtp.EmailBackend":
     MAILERS["default"].pop("OPTIONS")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 ADMINS = env_list("ADMINS")

@@ -244,3 +244,40 @@ def test_production_profile_refuses_debug():
     )
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
+
+
+_MAIL_PROBE = """
+import django
+django.setup()
+from django.core import mail
+print(mail.send_mail("Réponse", "Un lecteur vous a répondu.", None, ["a@example.org"]))
+"""
+
+
+def test_production_profile_writes_emails_to_files_when_asked(tmp_path):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_", "EMAIL_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="manchette.settings.production",
+        SECRET_KEY="probe-" + "k3y-" * 15,
+        ALLOWED_HOSTS="news.example.org",
+        DATABASE_URL="sqlite:///:memory:",
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=str(tmp_path / "sent"),
+    )
+    result = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", _MAIL_PROBE],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    (written,) = (tmp_path / "sent").iterdir()
+    assert "a@example.org" in written.read_text()
