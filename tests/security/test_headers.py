@@ -177,11 +177,15 @@ print(json.dumps({
 """
 
 
-def _production(**extra):
+def _run_production(script: str, **extra: str) -> str:
+    """Run ``script`` with the production settings in a new interpreter.
+
+    Returns its standard output; fails the test when it exits non-zero.
+    """
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "SECURE_", "HTTPS"))
+        if not key.startswith(("DJANGO_", "DATABASE_", "SECURE_", "HTTPS", "EMAIL_"))
     }
     env.update(
         DJANGO_SETTINGS_MODULE="manchette.settings.production",
@@ -191,7 +195,7 @@ def _production(**extra):
         **extra,
     )
     result = subprocess.run(  # noqa: S603 - our own interpreter and script
-        [sys.executable, "-c", _PROBE],
+        [sys.executable, "-c", script],
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -200,7 +204,12 @@ def _production(**extra):
         check=False,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return result.stdout
+
+
+def _production(**extra):
+    output = _run_production(_PROBE, **extra)
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def test_production_profile_sends_hsts_and_secure_cookies():
@@ -255,29 +264,11 @@ print(mail.send_mail("Réponse", "Un lecteur vous a répondu.", None, ["a@exampl
 
 
 def test_production_profile_writes_emails_to_files_when_asked(tmp_path):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "EMAIL_"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="manchette.settings.production",
-        SECRET_KEY="probe-" + "k3y-" * 15,
-        ALLOWED_HOSTS="news.example.org",
-        DATABASE_URL="sqlite:///:memory:",
+    _run_production(
+        _MAIL_PROBE,
         EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
         EMAIL_FILE_PATH=str(tmp_path / "sent"),
     )
-    result = subprocess.run(  # noqa: S603 - our own interpreter and script
-        [sys.executable, "-c", _MAIL_PROBE],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
-    assert result.returncode == 0, result.stderr[-2000:]
     (written,) = (tmp_path / "sent").iterdir()
     assert "a@example.org" in written.read_text()
