@@ -52,6 +52,8 @@ if TYPE_CHECKING:
 
 DEMO_HOSTNAME = "127.0.0.1"
 DEMO_PORT = 8000
+EDITORS_GROUP = "Rédaction"
+ADMIN_USERNAME = "admin"
 
 
 def demo_site_address() -> tuple[str, int]:
@@ -72,9 +74,6 @@ def demo_site_address() -> tuple[str, int]:
         return DEMO_HOSTNAME, DEMO_PORT
     return parts.hostname, port or (443 if parts.scheme == "https" else 80)
 
-
-EDITORS_GROUP = "Rédaction"
-ADMIN_USERNAME = "admin"
 
 IMAGE_SIZE = (1600, 900)
 
